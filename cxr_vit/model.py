@@ -32,13 +32,16 @@ from transformers import AutoConfig, AutoModelForImageClassification, Pretrained
 
 _log = logging.getLogger(__name__)
 
+from .data import save_table
+from .decode import is_image_file, read_xray
+
 # %% auto #0
 __all__ = ['LABELS', 'RESIZE_POLICIES', 'CXR_KEYS', 'REFERENCE_PREPROCESSING', 'PRESETS', 'KNOWN_CONFIGS', 'WEIGHT_SUFFIXES',
            'LAYOUT_V4_TO_V5', 'NO_DEFAULT_MODEL', 'make_preprocessing', 'input_size', 'make_cxr', 'get_cxr',
-           'update_cxr', 'read_image', 'preprocess', 'HubUnavailableError', 'register_preset',
-           'preprocessing_from_processor', 'build_model', 'model_card', 'save_model', 'UnsafeCheckpointError',
-           'detect_layout', 'convert_layout', 'read_state_dict', 'infer_vit_config', 'load_model', 'decision_threshold',
-           'predict_proba', 'predict', 'expand_paths', 'cli_predict']
+           'update_cxr', 'preprocess', 'HubUnavailableError', 'register_preset', 'preprocessing_from_processor',
+           'build_model', 'model_card', 'save_model', 'UnsafeCheckpointError', 'detect_layout', 'convert_layout',
+           'read_state_dict', 'infer_vit_config', 'load_model', 'decision_threshold', 'predict_proba', 'predict',
+           'expand_paths', 'cli_predict']
 
 # %% ../nbs/02_model.ipynb #54b4fb0f
 LABELS = ('normal', 'pneumonia')  # logit order of the binary models (reference: NORMAL=0, PNEUMONIA=1)
@@ -140,22 +143,9 @@ def _set_labels(model: PreTrainedModel, labels: Sequence[str]):
     model.config.label2id = {l: i for i, l in enumerate(labels)}
 
 # %% ../nbs/02_model.ipynb #93db866c
-def read_image(path: str | os.PathLike) -> Image.Image:
-    "Read an X-ray with `cxr_vit.decode.read_xray` if available, else PIL; errors name the file."
-    try: from cxr_vit.decode import read_xray
-    except ImportError: read_xray = None
-    if read_xray is not None: return read_xray(path)
-    try:
-        with Image.open(path) as im:
-            im.load()
-            return im.copy()
-    except (OSError, ValueError, Image.DecompressionBombError) as e:
-        raise ValueError(f'{path}: cannot read image ({e})') from e
-
-
 def _image_tensor(img: Image.Image | str | os.PathLike, prep: dict) -> torch.Tensor:
     "One image -> normalised (C, H, W) float tensor."
-    if not isinstance(img, Image.Image): img = read_image(img)
+    if not isinstance(img, Image.Image): img = read_xray(img)
     mode = 'RGB' if prep['channels'] == 3 else 'L'
     if img.mode.startswith(('I', 'F')):  # PIL cannot convert these to 8 bits without clipping
         raise ValueError(f'a PIL image in mode {img.mode}: convert it to 8-bit first '
@@ -641,7 +631,7 @@ def predict(model: PreTrainedModel, paths: Iterable, batch_size: int = 32, thres
         for s in range(0, len(paths), batch_size):
             imgs, idx = [], []
             for i in range(s, min(s + batch_size, len(paths))):
-                try: imgs.append(read_image(paths[i])); idx.append(i)
+                try: imgs.append(read_xray(paths[i])); idx.append(i)
                 except (ValueError, OSError) as e: errors[i] = str(e)
             if imgs: probs[idx] = predict_proba(model, imgs, batch_size=len(imgs))
             bar.update(min(batch_size, len(paths) - s))
@@ -651,31 +641,13 @@ def predict(model: PreTrainedModel, paths: Iterable, batch_size: int = 32, thres
     return pd.DataFrame(dict(path=paths, prob_pneumonia=probs, label=label, threshold=thr, error=errors))
 
 # %% ../nbs/02_model.ipynb #202d67b5
-_FALLBACK_EXTS = {'.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff', '.dcm', '.dicom'}
-
-
-def _is_image_file(path: Path) -> bool:
-    try: from cxr_vit.decode import is_image_file
-    except ImportError: return path.suffix.lower() in _FALLBACK_EXTS
-    return is_image_file(path)
-
-
 def expand_paths(paths: Iterable) -> list[str]:
     "Files as given (even missing ones: they become error rows), folders -> their image files, recursively."
     out = []
     for p in map(Path, paths):
-        if p.is_dir(): out += sorted(str(f) for f in p.rglob('*') if f.is_file() and _is_image_file(f))
+        if p.is_dir(): out += sorted(str(f) for f in p.rglob('*') if f.is_file() and is_image_file(f))
         else: out.append(str(p))
     return out
-
-# %% ../nbs/02_model.ipynb #9ddcb405
-def _write_csv(df: pd.DataFrame, out: Path):
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f'.{out.name}.tmp-{uuid.uuid4().hex[:8]}')
-    try:
-        df.to_csv(tmp, index=False)
-        os.replace(tmp, out)
-    finally: tmp.unlink(missing_ok=True)
 
 # %% ../nbs/02_model.ipynb #2922fcff
 def cli_predict(argv: Sequence[str] | None = None) -> int:
@@ -697,7 +669,7 @@ def cli_predict(argv: Sequence[str] | None = None) -> int:
         print(f'error: no image files in {args.paths}', file=sys.stderr)
         return 1
     df = predict(model, files, args.batch_size, args.threshold, progress=not args.no_progress)
-    if args.out: _write_csv(df, Path(args.out))
+    if args.out: save_table(df, args.out)
     else: df.to_csv(sys.stdout, index=False)
     n_bad, ok = int(df.error.notna().sum()), df[df.error.isna()]
     print(f"{len(ok)} image(s) predicted: {int((ok.label == 'pneumonia').sum())} pneumonia, "
