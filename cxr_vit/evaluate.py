@@ -25,23 +25,22 @@ from matplotlib.figure import Figure
 from scipy import optimize, special, stats
 from sklearn import metrics as skm
 
+from .data import LABELS, SUBTYPES, load_table, read_dataset, write_atomic
+
 log = logging.getLogger(__name__)
 
 # %% auto #0
-__all__ = ['log', 'LABELS', 'SUBTYPES', 'METRICS', 'PROPORTIONS', 'CI_METHOD', 'rates_from_counts', 'as_binary', 'check_probs',
-           'predict_labels', 'confusion_counts', 'ranking_metrics', 'binary_metrics', 'wilson_interval',
-           'patient_codes', 'bootstrap_weights', 'weighted_ranking', 'bootstrap_metrics', 'percentile_ci',
-           'metrics_table', 'wide_table', 'choose_threshold', 'apply_temperature', 'fit_temperature',
-           'calibration_bins', 'expected_calibration_error', 'proportion_boot_ci', 'subgroup_table',
-           'multiclass_metrics', 'classification_report_table', 'EvalResult', 'evaluate', 'plot_roc', 'plot_pr',
-           'plot_confusion', 'plot_reliability', 'plot_score_hist', 'report_figures', 'TrainPatientsError',
-           'model_config', 'check_train_patients', 'sha256_file', 'data_fingerprint', 'model_dir_of',
-           'predict_class_probs', 'evaluate_model', 'package_versions', 'result_dict', 'save_report',
+__all__ = ['log', 'METRICS', 'PROPORTIONS', 'CI_METHOD', 'rates_from_counts', 'as_binary', 'check_probs', 'predict_labels',
+           'confusion_counts', 'ranking_metrics', 'binary_metrics', 'wilson_interval', 'patient_codes',
+           'bootstrap_weights', 'weighted_ranking', 'bootstrap_metrics', 'percentile_ci', 'metrics_table', 'wide_table',
+           'choose_threshold', 'apply_temperature', 'fit_temperature', 'calibration_bins', 'expected_calibration_error',
+           'proportion_boot_ci', 'subgroup_table', 'multiclass_metrics', 'classification_report_table', 'EvalResult',
+           'evaluate', 'plot_roc', 'plot_pr', 'plot_confusion', 'plot_reliability', 'plot_score_hist', 'report_figures',
+           'TrainPatientsError', 'model_config', 'check_train_patients', 'sha256_file', 'data_fingerprint',
+           'model_dir_of', 'predict_class_probs', 'evaluate_model', 'package_versions', 'result_dict', 'save_report',
            'external_resources', 'export_html', 'load_eval_table', 'select_split', 'cli_evaluate']
 
 # %% ../nbs/04_evaluate.ipynb #f8b40d44
-LABELS = ['normal', 'pneumonia']  # index = class id (same as `cxr_vit.data.LABELS`)
-SUBTYPES = ['normal', 'bacterial', 'viral']
 METRICS = ['accuracy', 'balanced_accuracy', 'sensitivity', 'specificity', 'ppv', 'npv', 'f1', 'auroc', 'auprc']
 PROPORTIONS = {  # metric -> (numerator counts, denominator counts): the metrics a Wilson interval fits
     'accuracy': (('tp', 'tn'), ('tp', 'tn', 'fp', 'fn')), 'sensitivity': (('tp',), ('tp', 'fn')),
@@ -662,22 +661,15 @@ def result_dict(result: EvalResult) -> dict:
         notes=result.notes, meta=result.meta, versions=package_versions()))
 
 
-def _write_atomic(path: Path, data: str | bytes) -> Path:
-    tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
-    (tmp.write_bytes if isinstance(data, bytes) else tmp.write_text)(data)
-    os.replace(tmp, path)
-    return path
-
-
 def save_report(result: EvalResult, out_dir, figures: bool = True, dpi: int = 120) -> dict[str, Path]:
     "Write metrics.json, predictions.csv and the figures (PNG) into `out_dir`, each atomically."
     import io
     out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
-    written = {'metrics.json': _write_atomic(out/'metrics.json', json.dumps(result_dict(result), indent=1, allow_nan=False) + '\n'),
-               'predictions.csv': _write_atomic(out/'predictions.csv', result.predictions.to_csv(index=False))}
+    written = {'metrics.json': write_atomic(out/'metrics.json', json.dumps(result_dict(result), indent=1, allow_nan=False) + '\n'),
+               'predictions.csv': write_atomic(out/'predictions.csv', result.predictions.to_csv(index=False))}
     for name, fig in (report_figures(result).items() if figures else []):
         buf = io.BytesIO(); fig.savefig(buf, format='png', dpi=dpi)
-        written[f'{name}.png'] = _write_atomic(out/f'{name}.png', buf.getvalue())
+        written[f'{name}.png'] = write_atomic(out/f'{name}.png', buf.getvalue())
     log.info("wrote %s to %s", ', '.join(written), out)
     return written
 
@@ -727,7 +719,7 @@ def export_html(executed_notebooks: Sequence, out_dir) -> list[Path]:
         if not nb.is_file(): raise FileNotFoundError(f"{nb}: no such notebook")
         html, _ = ex.from_filename(str(nb))
         if ext := external_resources(html): log.warning("%s: HTML still loads %s", nb, ext[:3])
-        written.append(_write_atomic(out/f'{nb.stem}.html', html))
+        written.append(write_atomic(out/f'{nb.stem}.html', html))
     return written
 
 # %% ../nbs/04_evaluate.ipynb #64ec3886
@@ -736,8 +728,7 @@ def load_eval_table(source) -> pd.DataFrame:
     src = Path(source)
     if not src.exists(): raise FileNotFoundError(f"{src}: no such file or folder")
     if src.suffix.lower() == '.csv' and {'path', 'label', 'patient'} <= set(pd.read_csv(src, nrows=0).columns):
-        return pd.read_csv(src, dtype=str)
-    from cxr_vit.data import read_dataset
+        return load_table(src)
     return read_dataset(src, require_both_classes=False)
 
 

@@ -7,10 +7,10 @@ import argparse
 import contextlib
 import copy
 import inspect
+import io
 import json
 import logging
 import math
-import os
 import sys
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
@@ -20,6 +20,11 @@ import pandas as pd
 import torch
 import torch.nn.functional as F
 from torch import nn
+
+from .data import write_atomic
+from .decode import read_xray
+from .model import decision_threshold, expand_paths, get_cxr, load_model
+from .model import preprocess as model_preprocess
 
 _log = logging.getLogger(__name__)
 
@@ -432,68 +437,35 @@ def region_shares(maps: np.ndarray, thorax: tuple[float, float] = (0.36, 0.40)) 
     return df.assign(thorax_area=inner.mean(), outside_area=outer.mean())
 
 # %% ../nbs/05_gradcam.ipynb #4e119610
-_IMAGE_EXTS = ('.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff', '.dcm', '.dicom')
-
-def _read_image(path):
-    try: from cxr_vit.decode import read_xray
-    except ImportError: read_xray = None
-    if read_xray is not None: return read_xray(path)
-    from PIL import Image
-    try:
-        with Image.open(path) as im: return im.convert('L')
-    except OSError as e: raise ValueError(f'{path}: cannot read image ({e})') from e
-
 def _preprocessing(model) -> dict | None:
-    "The model's stored preprocessing (`config.cxr['preprocessing']`, via `cxr_vit.model.get_cxr` when available)."
-    try: from cxr_vit.model import get_cxr
-    except ImportError: get_cxr = lambda m: getattr(m.config, 'cxr', None) or {}
+    "The model's stored preprocessing (`config.cxr['preprocessing']`, defaults derived from the config without one)."
     return get_cxr(model).get('preprocessing')
-
-def _basic_preprocess(images, model) -> torch.Tensor:
-    "Stand-in for `cxr_vit.model.preprocess` (squash only): grayscale, resize, channels, mean/std from `config.cxr` (else 0.5)."
-    from PIL import Image
-    prep = _preprocessing(model) or {}
-    h, w = _pair(prep.get('image_size', model.config.image_size))
-    ch = int(prep.get('channels', model.config.num_channels))
-    x = torch.from_numpy(np.stack([np.asarray(im.convert('L').resize((w, h), Image.BILINEAR), np.float32) / 255 for im in images]))
-    x = x[:, None].expand(-1, ch, -1, -1)
-    mean, std = (torch.as_tensor(prep.get(k, 0.5), dtype=torch.float32).reshape(-1, 1, 1) for k in ('mean', 'std'))
-    return (x - mean) / std
-
-def _preprocess_fn() -> Callable:
-    try: from cxr_vit.model import preprocess
-    except ImportError: return _basic_preprocess
-    return preprocess
-
-def _load_model(src):
-    try: from cxr_vit.model import load_model
-    except ImportError:
-        from transformers import AutoModelForImageClassification
-        return AutoModelForImageClassification.from_pretrained(src)
-    return load_model(src)
 
 def image_files(paths: Sequence) -> list[str]:
     "Files as given (including `file.npz::key/i` references), folders expanded to the images inside (recursively, sorted)."
-    try: from cxr_vit.decode import is_image_file
-    except ImportError: is_image_file = lambda p: Path(p).suffix.lower() in _IMAGE_EXTS
     out = []
     for p in map(str, paths):
-        if Path(p).is_dir(): out += sorted(str(f) for f in Path(p).rglob('*') if f.is_file() and is_image_file(f))
+        if Path(p).is_dir(): out += expand_paths([p])
         elif Path(p).is_file() or '::' in p: out.append(p)
         else: raise FileNotFoundError(f'{p}: no such file or folder')
     return out
 
-def _write_atomic(path: Path, write: Callable) -> None:
-    tmp = path.with_name(f'.{path.name}.tmp')
-    with open(tmp, 'wb') as f: write(f)
-    os.replace(tmp, path)
+def _png(fig, dpi: int) -> bytes:
+    "A matplotlib figure as PNG bytes (for `write_atomic`)."
+    buf = io.BytesIO(); fig.savefig(buf, format='png', dpi=dpi)
+    return buf.getvalue()
+
+def _npy(a: np.ndarray) -> bytes:
+    "An array as `.npy` bytes (for `write_atomic`)."
+    buf = io.BytesIO(); np.save(buf, a)
+    return buf.getvalue()
 
 def _labels(model) -> dict[int, str]:
     return {int(k): str(v) for k, v in (getattr(model.config, 'id2label', None) or {}).items()}
 
 def _class_probs(model, logits: torch.Tensor) -> torch.Tensor:
     "Softmax of the logits, divided by the calibration temperature in `config.cxr` when there is one."
-    t = float((getattr(model.config, 'cxr', None) or {}).get('temperature') or 1.0)
+    t = float(get_cxr(model).get('temperature') or 1.0)
     return (logits.float() / t).softmax(-1)
 
 def _name(path: str, seen: set) -> str:
@@ -510,8 +482,8 @@ def _save_one(out: Path, path: str, image, tmap: np.ndarray, probs: torch.Tensor
     name = _name(path, seen)
     title = f'{Path(path).name}\npredicted {lab(pred)} (p={probs[pred]:.2f})' + (f' · map for {lab(t)} (p={probs[t]:.2f})' if t != pred else '')
     fig = overlay(image, tmap, title=f'{title} · {method}', preprocessing=_preprocessing(model))
-    _write_atomic(out / f'{name}_{method}.png', lambda f: fig.savefig(f, format='png', dpi=100))
-    _write_atomic(out / f'{name}_{method}.npy', lambda f: np.save(f, tmap.astype(np.float32)))
+    write_atomic(out / f'{name}_{method}.png', _png(fig, dpi=100))
+    write_atomic(out / f'{name}_{method}.npy', _npy(tmap.astype(np.float32)))
     r, c = np.unravel_index(int(np.argmax(tmap)), tmap.shape)
     shares = region_shares(tmap[None]).iloc[0]
     return dict(path=str(path), width=image.size[0], height=image.size[1], predicted=lab(pred), probability=round(float(probs[pred]), 4),
@@ -527,13 +499,13 @@ def explain_paths(model: nn.Module, paths: Sequence, out_dir, method: str = 'gra
     if target is not None and not isinstance(target, (str, int, np.integer)): raise ValueError('explain_paths takes one target (index or label) for all images')
     files, out = image_files(paths), Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    preprocess, device = preprocess or _preprocess_fn(), next(model.parameters()).device
+    preprocess, device = preprocess or model_preprocess, next(model.parameters()).device
     records, seen = [], set()
     with tqdm(total=len(files), unit='img', desc=f'explain ({method})', disable=not progress) as bar:
         for i in range(0, len(files), batch_size):
             ok, images = [], []
             for f in files[i:i + batch_size]:
-                try: images.append(_read_image(f)); ok.append(f)
+                try: images.append(read_xray(f)); ok.append(f)
                 except (OSError, ValueError) as e:
                     _log.warning('%s', e); records.append(dict(path=f, error=str(e)))
             if images:
@@ -543,7 +515,7 @@ def explain_paths(model: nn.Module, paths: Sequence, out_dir, method: str = 'gra
             bar.update(len(files[i:i + batch_size]))
     summary = dict(method=method, layer=(layer or default_layer(model)) if method in ('gradcam', 'gradcam++') else None,
                    model=type(model).__name__, n_images=len(files), n_errors=sum('error' in r for r in records), images=records)
-    _write_atomic(out / 'summary.json', lambda f: f.write(json.dumps(summary, indent=2).encode()))
+    write_atomic(out / 'summary.json', json.dumps(summary, indent=2))
     return records
 
 # %% ../nbs/05_gradcam.ipynb #16ed4802
@@ -561,7 +533,7 @@ def cli_explain(argv: Sequence[str] | None = None) -> int:
     except SystemExit as e: return e.code if isinstance(e.code, int) else 2   # --help: 0, usage error: 2
     target = int(a.target) if a.target is not None and a.target.isdigit() else a.target
     try:
-        recs = explain_paths(_load_model(a.model), a.paths, a.out, a.method, target, a.layer, a.batch_size)
+        recs = explain_paths(load_model(a.model), a.paths, a.out, a.method, target, a.layer, a.batch_size)
     except (OSError, ValueError) as e:
         print(f'cxr_vit explain: error: {e}', file=sys.stderr)
         return 2
@@ -594,8 +566,8 @@ def gallery(model: nn.Module, examples: pd.DataFrame, method: str = 'gradcam', t
     fig = Figure(figsize=(2.6 * ncol, 2.8 * len(outcomes)), layout='constrained')
     axes = np.asarray(fig.subplots(len(outcomes), ncol, squeeze=False))
     for ax in axes.ravel(): ax.set_axis_off()
-    images = [_read_image(p) for p in examples.path]
-    maps = explain(model, (preprocess or _preprocess_fn())(images, model), method, target)
+    images = [read_xray(p) for p in examples.path]
+    maps = explain(model, (preprocess or model_preprocess)(images, model), method, target)
     for r, o in enumerate(outcomes):
         for c, i in enumerate(np.flatnonzero(examples.outcome.values == o)):
             row = examples.iloc[i]
@@ -608,26 +580,25 @@ def report_stage(run_dir, model_dir=None, predictions_csv=None, n_examples: int 
                  n_checks: int = 8, steps: int = 10, preprocess: Callable | None = None) -> dict:
     "The pipeline's Grad-CAM stage: overlays, gallery, sanity and faithfulness figures and `checks.json` in `run_dir/gradcam`."
     run = Path(run_dir); out = run / 'gradcam'; out.mkdir(parents=True, exist_ok=True)
-    model, preds = _load_model(str(model_dir or run / 'model')), pd.read_csv(predictions_csv or run / 'predictions.csv')
+    model, preds = load_model(str(model_dir or run / 'model')), pd.read_csv(predictions_csv or run / 'predictions.csv')
     preds['path'] = [p if Path(p).exists() or not (run / p).exists() else str(run / p) for p in preds['path'].astype(str)]
-    cxr, labels = getattr(model.config, 'cxr', None) or {}, _labels(model)
-    threshold = 0.5 if cxr.get('threshold') is None else float(cxr['threshold'])
+    labels, threshold = _labels(model), decision_threshold(model)
     positive = 'pneumonia' if 'pneumonia' in labels.values() else labels.get(len(labels) - 1, '1')
     ex = pick_examples(preds, n_examples, threshold, positive)
     explain_paths(model, ex.path, out / 'overlays', method, positive, progress=False, preprocess=preprocess)
     figs = {'gallery': gallery(model, ex, method, positive, preprocess)}
     sample = preds.iloc[np.random.default_rng(0).permutation(len(preds))[:n_checks]]
-    x = (preprocess or _preprocess_fn())([_read_image(p) for p in sample.path], model)
+    x = (preprocess or model_preprocess)([read_xray(p) for p in sample.path], model)
     maps = explain(model, x, method)
     rc = randomization_check(model, x, method)
     di, dr = deletion_insertion(model, x, maps, steps=steps), deletion_insertion(model, x, random_maps(maps.shape), steps=steps)
     figs.update(randomization=plot_randomization(rc), deletion_insertion=plot_deletion_insertion(di, dr, method))
-    for k, f in figs.items(): _write_atomic(out / f'{k}.png', lambda h: f.savefig(h, format='png', dpi=110))
+    for k, f in figs.items(): write_atomic(out / f'{k}.png', _png(f, dpi=110))
     shares = region_shares(maps)
     checks = dict(method=method, n_images=len(x), positive=positive, checks_target='predicted class',
                   randomization=rc.groupby('randomized', sort=False).spearman.mean().round(4).to_dict(),
                   faithfulness=faithfulness_table(di, dr).to_dict(), thorax_share=round(float(shares.thorax_share.mean()), 4),
                   outside_share=round(float(shares.outside_share.mean()), 4), thorax_area=round(float(shares.thorax_area[0]), 4),
                   outside_area=round(float(shares.outside_area[0]), 4), examples=ex[['path', 'label', 'prob', 'outcome']].to_dict('records'))
-    _write_atomic(out / 'checks.json', lambda h: h.write(json.dumps(checks, indent=2, ensure_ascii=False).encode()))
+    write_atomic(out / 'checks.json', json.dumps(checks, indent=2, ensure_ascii=False).encode())
     return dict(out_dir=out, figures=figs, checks=checks)
