@@ -14,15 +14,15 @@ _log = logging.getLogger('cxr_vit.pipeline')
 
 # %% auto #0
 __all__ = ['STAGES', 'ARTIFACTS', 'COMMANDS', 'find_nbs_dir', 'stage_notebook', 'declared_params', 'check_params', 'stage_params',
-           'versions', 'git_info', 'write_json_atomic', 'StageError', 'new_run_dir', 'run_pipeline', 'parse_param',
-           'load_config', 'cli_params', 'main']
+           'versions', 'git_info', 'write_json_atomic', 'StageError', 'new_run_dir', 'export_run_html', 'run_pipeline',
+           'parse_param', 'load_config', 'cli_params', 'main']
 
 # %% ../nbs/06_pipeline.ipynb #777e62aa
-STAGES: list[str] = ['01_data']  # later: '02_model', '03_train', '04_evaluate', '05_gradcam'
+STAGES: list[str] = ['01_data', '02_model', '03_train', '04_evaluate', '05_gradcam']
 
 ARTIFACTS: dict[str, str] = {  # parameter name -> file or folder a stage writes into run_dir
     'data_csv': 'data.csv',                # 01_data: the dataset table with patient-level splits
-    'model_dir': 'model',                  # 03_train: the trained model folder (safetensors + config)
+    'model_dir': 'model',                  # 02_model (a given model) or 03_train: the model folder
     'predictions_csv': 'predictions.csv',  # 04_evaluate: per-image probabilities on val/test
 }
 
@@ -172,6 +172,15 @@ def _execute(stage, nb, run_dir, params, progress_bar, kernel_name) -> None:
         raise StageError(stage, out, ename=type(e).__name__, evalue=str(e)) from e
 
 # %% ../nbs/06_pipeline.ipynb #732eb4aa
+def export_run_html(run_dir: Path, stages: list[str]) -> list[Path]:
+    "Self-contained HTML of the run's executed notebooks in `run_dir/html/`; a failed export only logs."
+    from cxr_vit.evaluate import export_html
+    nbs = [run_dir/f'{s}.ipynb' for s in stages if (run_dir/f'{s}.ipynb').exists()]
+    try: return export_html(nbs, run_dir/'html')
+    except Exception as e:
+        _log.warning(f'HTML export of {run_dir} failed: {type(e).__name__}: {e}')
+        return []
+
 def run_pipeline(name: str | None = None, params: dict | None = None, out_dir: Path | str = 'runs',
                  stages: list[str] | None = None, nbs_dir: Path | str | None = None,
                  progress_bar: bool | None = None, kernel_name: str = 'python3',
@@ -198,12 +207,13 @@ def run_pipeline(name: str | None = None, params: dict | None = None, out_dir: P
             m.update(status='failed', updated=_now())
             write_json_atomic(m, run_dir/'run.json')
             _log.error(f'[{i}/{len(stages)}] {s} failed after {rec["seconds"]:.1f}s')
+            export_run_html(run_dir, stages)
             raise
         rec.update(status='ok', end=_now(), seconds=round(time.perf_counter() - t0, 2))
         m['updated'] = _now()
         write_json_atomic(m, run_dir/'run.json')
         _log.info(f'[{i}/{len(stages)}] {s} ok in {rec["seconds"]:.1f}s')
-    m.update(status='ok', updated=_now())
+    m.update(status='ok', updated=_now(), html=[str(p.relative_to(run_dir)) for p in export_run_html(run_dir, stages)])
     write_json_atomic(m, run_dir/'run.json')
     return run_dir
 
