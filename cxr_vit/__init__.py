@@ -1,1 +1,7 @@
+"""Vision Transformers for pediatric chest X-rays (normal / pneumonia, bacterial / viral), with checked heatmaps: a literate nbdev project run by papermill
+
+Modules:
+
+- `cxr_vit.train`: Presets as dataclasses (`seed-recipe` is the reference recipe, on a patient-level split), a torch `Dataset` over the data table that preprocesses as the model says, and transformers' `Trainer` underneath — so the same call trains on a CPU, one GPU, many GPUs or many nodes, with mixed precision, clipping, a checkpoint every epoch, resume, early stopping and logs. After training, the temperature and the decision threshold are fitted on validation and saved with the weights, together with the list of training patients."""
+
 __version__ = "0.1.0"
