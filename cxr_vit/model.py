@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import functools
 import json
 import logging
 import math
@@ -16,6 +17,7 @@ import os
 import pickle
 import re
 import shutil
+import socket
 import sys
 import uuid
 from collections.abc import Callable, Iterable, Sequence
@@ -28,7 +30,8 @@ from PIL import Image
 from torchvision.transforms import InterpolationMode
 from torchvision.transforms.v2 import functional as TF
 from tqdm.auto import tqdm
-from transformers import AutoConfig, AutoModelForImageClassification, PretrainedConfig, PreTrainedModel, ViTConfig
+from transformers import (AutoConfig, AutoModelForImageClassification, PretrainedConfig, PreTrainedModel, ViTConfig,
+                          ViTForImageClassification)
 
 _log = logging.getLogger(__name__)
 
@@ -39,9 +42,9 @@ from .decode import is_image_file, read_xray
 __all__ = ['LABELS', 'RESIZE_POLICIES', 'CXR_KEYS', 'REFERENCE_PREPROCESSING', 'PRESETS', 'KNOWN_CONFIGS', 'WEIGHT_SUFFIXES',
            'LAYOUT_V4_TO_V5', 'NO_DEFAULT_MODEL', 'make_preprocessing', 'input_size', 'make_cxr', 'get_cxr',
            'update_cxr', 'preprocess', 'HubUnavailableError', 'register_preset', 'preprocessing_from_processor',
-           'build_model', 'model_card', 'save_model', 'UnsafeCheckpointError', 'detect_layout', 'convert_layout',
-           'read_state_dict', 'infer_vit_config', 'load_model', 'decision_threshold', 'predict_proba', 'predict',
-           'expand_paths', 'cli_predict']
+           'build_model', 'tiny_vit_preset', 'model_card', 'save_model', 'UnsafeCheckpointError', 'detect_layout',
+           'convert_layout', 'read_state_dict', 'infer_vit_config', 'load_model', 'decision_threshold', 'predict_proba',
+           'predict', 'expand_paths', 'cli_predict']
 
 # %% ../nbs/02_model.ipynb #54b4fb0f
 LABELS = ('normal', 'pneumonia')  # logit order of the binary models (reference: NORMAL=0, PNEUMONIA=1)
@@ -203,6 +206,27 @@ def _hub_offline() -> bool:
     return any(f.strip().lower() in ('1', 'true', 'yes', 'on') for f in flags)
 
 
+@functools.lru_cache(maxsize=None)
+def _hub_reachable(timeout: float = 3.0) -> bool:
+    "Does a TCP connection to the hub endpoint open within `timeout` s? (Probed once per process; assumed behind a proxy.)"
+    if any(os.environ.get(v) for v in ('HTTPS_PROXY', 'https_proxy', 'ALL_PROXY', 'all_proxy')): return True
+    from urllib.parse import urlparse
+    u = urlparse(os.environ.get('HF_ENDPOINT', 'https://huggingface.co'))
+    try:
+        with socket.create_connection((u.hostname, u.port or (443 if u.scheme == 'https' else 80)), timeout=timeout):
+            return True
+    except OSError: return False
+
+
+def _local_only() -> bool:
+    "Use only the local cache: the hub is disabled by the environment, or unreachable (fail in seconds, not after retries)."
+    return _hub_offline() or not _hub_reachable()
+
+
+def _why_offline() -> str:
+    return 'disabled (HF_HUB_OFFLINE=1)' if _hub_offline() else 'unreachable'
+
+
 def _is_connection_error(e: BaseException) -> bool:
     "Does the exception chain say the hub was unreachable / disabled (rather than 'no such model')?"
     names = ('LocalEntryNotFoundError', 'OfflineModeIsEnabled', 'ConnectError', 'ConnectTimeout', 'Timeout')
@@ -292,7 +316,7 @@ def _build_preset(name: str, labels: list[str], image_size: int | None, **kwargs
 def _build_hf(name: str, labels: list[str], pretrained: bool, image_size: int | None, **kwargs):
     "A HF image-classification model by hub id or folder, with a fresh head for `labels`."
     local = Path(name).is_dir()
-    offline = _hub_offline() and not local
+    offline = not local and _local_only()
     ids = dict(num_labels=len(labels), id2label=dict(enumerate(labels)), label2id={l: i for i, l in enumerate(labels)})
     try:
         if pretrained:
@@ -309,7 +333,7 @@ def _build_hf(name: str, labels: list[str], pretrained: bool, image_size: int | 
         prep = _hub_preprocessing(name, model.config, offline)
     except OSError as e:
         if not _is_connection_error(e): raise
-        why = 'disabled (HF_HUB_OFFLINE=1)' if offline else 'unreachable'
+        why = _why_offline()
         raise HubUnavailableError(
             f'{name}: cannot get it: the Hugging Face hub is {why} and it is not in the local cache. '
             f'Offline presets (no download needed): {_presets_text()}; or pass a local model folder.') from e
@@ -325,6 +349,19 @@ def build_model(name: str, labels: Sequence[str] = LABELS, pretrained: bool = Tr
     else: model, prep = _build_hf(name, labels, pretrained, image_size, **kwargs)
     model.config.cxr = make_cxr(labels, prep, name=name, source={'kind': 'preset' if name in PRESETS else 'hf',
                                                                   'pretrained': bool(pretrained and name not in PRESETS)})
+    return model
+
+# %% ../nbs/02_model.ipynb #34f49d66
+@register_preset('tiny-vit')
+def tiny_vit_preset(labels: Sequence[str] = LABELS, image_size: int | None = None, **kwargs) -> PreTrainedModel:
+    "A 2-block ViT on 32x32 inputs (24k parameters, random init): for tests and smoke runs, not for results."
+    size = image_size or 32
+    labels = [str(l) for l in labels]
+    config = ViTConfig(image_size=size, patch_size=8, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                       intermediate_size=64, num_labels=len(labels), id2label=dict(enumerate(labels)),
+                       label2id={l: i for i, l in enumerate(labels)}, **kwargs)
+    model = ViTForImageClassification(config)
+    model.config.cxr = make_cxr(labels, make_preprocessing(size, 3, 0.5, 0.5, 'squash'), name='tiny-vit')
     return model
 
 # %% ../nbs/02_model.ipynb #d533c82f
@@ -538,13 +575,13 @@ def _load_hf(src: str, labels=None, **kwargs) -> PreTrainedModel:
     local = Path(src).is_dir()
     if local and not (Path(src) / 'config.json').exists():
         raise FileNotFoundError(f'{src}: not a model folder (no config.json); save_model writes one')
-    offline = _hub_offline() and not local
+    offline = not local and _local_only()
     try:
         model, info = AutoModelForImageClassification.from_pretrained(
             src, local_files_only=offline, output_loading_info=True, **kwargs)
     except OSError as e:
         if local or not _is_connection_error(e): raise
-        why = 'disabled (HF_HUB_OFFLINE=1)' if offline else 'unreachable'
+        why = _why_offline()
         raise HubUnavailableError(f'{src}: no such file or folder, and as a hub id: the Hugging Face hub is {why} and '
                                   'it is not in the local cache; pass a model folder or a weights file') from e
     if info.get('missing_keys') or info.get('mismatched_keys'):
