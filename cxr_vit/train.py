@@ -29,11 +29,11 @@ from .model import (REFERENCE_PREPROCESSING, build_model, get_cxr, make_cxr, mak
 log = logging.getLogger(__name__)
 
 # %% auto #0
-__all__ = ['log', 'BALANCE_MODES', 'TINY_MODELS', 'TRAIN_PRESETS', 'LOG_COLUMNS', 'AugmentConfig', 'TrainConfig', 'get_preset',
-           'build_tiny_vit', 'make_model', 'RandomGamma', 'augmenter', 'XrayDataset', 'undersample', 'class_weights',
-           'BalancedSampler', 'compute_metrics', 'layer_id', 'param_groups', 'CSVLogCallback', 'read_log', 'CxrTrainer',
-           'training_args', 'latest_checkpoint', 'calibrate', 'read_table', 'balanced_train', 'make_trainer', 'train',
-           'cli_train', 'history_tables', 'plot_history']
+__all__ = ['log', 'BALANCE_MODES', 'TRAIN_PRESETS', 'LOG_COLUMNS', 'AugmentConfig', 'TrainConfig', 'get_preset', 'make_model',
+           'RandomGamma', 'augmenter', 'XrayDataset', 'undersample', 'class_weights', 'BalancedSampler',
+           'compute_metrics', 'layer_id', 'param_groups', 'CSVLogCallback', 'read_log', 'CxrTrainer', 'training_args',
+           'latest_checkpoint', 'calibrate', 'read_table', 'balanced_train', 'make_trainer', 'train', 'cli_train',
+           'history_tables', 'plot_history']
 
 # %% ../nbs/03_train.ipynb #415d11ab
 @dataclass
@@ -106,11 +106,6 @@ class TrainConfig:
 BALANCE_MODES = ('undersample', 'weights', 'sampler', 'none')
 
 # %% ../nbs/03_train.ipynb #2581e274
-TINY_MODELS = {  # offline ViTs built from a config, random init (tests, quick pipeline runs)
-    'tiny-vit': dict(image_size=32, patch_size=8, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
-                     intermediate_size=64),
-}
-
 TRAIN_PRESETS: dict[str, TrainConfig] = {
     'seed-recipe': TrainConfig(preprocessing=dict(REFERENCE_PREPROCESSING)),  # the reference recipe, field for field
     'tiny-test': TrainConfig(model='tiny-vit', pretrained=False, epochs=2, batch_size=8, lr=1e-3,
@@ -128,26 +123,12 @@ def get_preset(name: str, **overrides) -> TrainConfig:
     return replace(TRAIN_PRESETS[name], **{k: v for k, v in overrides.items() if v is not None})
 
 # %% ../nbs/03_train.ipynb #f6db3254
-def build_tiny_vit(name: str = 'tiny-vit', labels=('normal', 'pneumonia'), image_size: int | None = None):
-    "A tiny ViTForImageClassification from a config (random init) with `config.cxr` filled in."
-    from transformers import ViTConfig, ViTForImageClassification
-    geometry = {**TINY_MODELS[name], **({'image_size': image_size} if image_size else {})}
-    labels = [str(l) for l in labels]
-    config = ViTConfig(**geometry, num_labels=len(labels), id2label=dict(enumerate(labels)),
-                       label2id={l: i for i, l in enumerate(labels)})
-    model = ViTForImageClassification(config)
-    model.config.cxr = make_cxr(labels, make_preprocessing(geometry['image_size'], 3, 0.5, 0.5, 'squash'),
-                                name=name, source={'kind': 'config', 'pretrained': False})
-    return model
-
-
 def make_model(cfg: TrainConfig, labels=('normal', 'pneumonia')):
-    "The untrained model of `cfg` (seeded): a tiny offline ViT, or `build_model(cfg.model, ...)`."
+    "The untrained model of `cfg` (seeded): `build_model(cfg.model, ...)` (an offline preset, a hub id or a folder)."
     set_seed(cfg.seed)
     prep = make_preprocessing(**cfg.preprocessing) if cfg.preprocessing else None
     size = cfg.image_size or (prep['image_size'] if prep else None)
-    if cfg.model in TINY_MODELS: model = build_tiny_vit(cfg.model, labels, size)
-    else: model = build_model(cfg.model, labels, pretrained=cfg.pretrained, image_size=size)
+    model = build_model(cfg.model, labels, pretrained=cfg.pretrained, image_size=size)
     if prep: update_cxr(model, preprocessing={**prep, 'image_size': size or prep['image_size']})
     return model
 
