@@ -21,7 +21,8 @@ from torchvision.transforms.v2 import functional as TF
 from transformers import EarlyStoppingCallback, PrinterCallback, Trainer, TrainerCallback, TrainingArguments, set_seed
 from transformers.trainer_utils import PREFIX_CHECKPOINT_DIR
 
-from .data import COLUMNS, DatasetError, check_leakage, load_table, read_dataset, split_patients, write_atomic
+from .data import (COLUMNS, DatasetError, check_leakage, load_table, read_dataset, save_table, split_patients,
+                          write_atomic)
 from .decode import read_xray
 from .model import (REFERENCE_PREPROCESSING, build_model, get_cxr, make_cxr, make_preprocessing, preprocess,
                            save_model, update_cxr)
@@ -45,6 +46,7 @@ class AugmentConfig:
     brightness: float = 0.1        # ColorJitter brightness: factor in [1 - b, 1 + b]
     contrast: float = 0.1          # ColorJitter contrast: factor in [1 - c, 1 + c]
     gamma: tuple = (0.85, 1.15)    # random gamma (exposure / detector response), log-uniform in this range
+    blur: float = 0.0              # probability of a Gaussian blur, sigma 0.1-2 px (focus, motion, resampling)
     # no horizontal flip: the heart is on the left, and a flipped film is a different (rare) finding
 
 
@@ -108,6 +110,11 @@ BALANCE_MODES = ('undersample', 'weights', 'sampler', 'none')
 # %% ../nbs/03_train.ipynb #2581e274
 TRAIN_PRESETS: dict[str, TrainConfig] = {
     'seed-recipe': TrainConfig(preprocessing=dict(REFERENCE_PREPROCESSING)),  # the reference recipe, field for field
+    'cpu-convvit': TrainConfig(  # the offline CPU preset: conv-stem ViT from scratch (see the results section)
+        model='convvit-s-128', pretrained=False, balance='weights',
+        augment=AugmentConfig(scale=(0.7, 1.0), degrees=10, brightness=0.2, contrast=0.2, gamma=(0.7, 1.4), blur=0.2),
+        epochs=20, batch_size=64, lr=5e-4, weight_decay=0.05, decay_all=False, schedule='cosine', warmup=0.05,
+        label_smoothing=0.1, bf16=True, eval_batch_size=128, logging_steps=20, save_total_limit=2),
     'tiny-test': TrainConfig(model='tiny-vit', pretrained=False, epochs=2, batch_size=8, lr=1e-3,
                              eval_batch_size=32, logging_steps=1, progress_bar=False),
 }
@@ -148,7 +155,8 @@ def augmenter(aug: AugmentConfig, size) -> v2.Compose:
     return v2.Compose([v2.RandomResizedCrop(size, scale=aug.scale, ratio=aug.ratio, antialias=True),
                        v2.RandomRotation(aug.degrees),
                        v2.ColorJitter(brightness=aug.brightness, contrast=aug.contrast),
-                       RandomGamma(aug.gamma)])
+                       RandomGamma(aug.gamma),
+                       v2.RandomApply([v2.GaussianBlur(5, sigma=(0.1, 2.0))], p=aug.blur)])
 
 # %% ../nbs/03_train.ipynb #6856767f
 class XrayDataset(torch.utils.data.Dataset):
@@ -497,8 +505,8 @@ def cli_train(argv: list[str] | None = None) -> int:
             k, sep, v = kv.partition('=')
             if not sep or not k.strip(): raise ValueError(f'--set {kv!r}: expected KEY=VALUE, e.g. --set balance=weights')
             overrides[k.strip()] = _parse_value(v)
-        out = train(a.data, a.preset, a.model, a.epochs, a.out, a.resume, a.model_dir, max_steps=a.max_steps,
-                    bf16=a.bf16, fp16=a.fp16, **overrides)
+        kw = {'max_steps': a.max_steps, 'bf16': a.bf16, 'fp16': a.fp16, **overrides}   # --set wins
+        out = train(a.data, a.preset, a.model, a.epochs, a.out, a.resume, a.model_dir, **kw)
     except HubUnavailableError as e: print(f'cxr_vit train: {e}', file=sys.stderr); return 2
     except (KeyError, TypeError, ValueError, FileNotFoundError) as e:
         print(f'cxr_vit train: {e.args[0] if isinstance(e, KeyError) else e}', file=sys.stderr); return 2
