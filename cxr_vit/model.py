@@ -42,9 +42,10 @@ from .decode import is_image_file, read_xray
 __all__ = ['LABELS', 'RESIZE_POLICIES', 'CXR_KEYS', 'REFERENCE_PREPROCESSING', 'PRESETS', 'KNOWN_CONFIGS', 'WEIGHT_SUFFIXES',
            'LAYOUT_V4_TO_V5', 'NO_DEFAULT_MODEL', 'make_preprocessing', 'input_size', 'make_cxr', 'get_cxr',
            'update_cxr', 'preprocess', 'HubUnavailableError', 'register_preset', 'preprocessing_from_processor',
-           'build_model', 'tiny_vit_preset', 'model_card', 'save_model', 'UnsafeCheckpointError', 'detect_layout',
-           'convert_layout', 'read_state_dict', 'infer_vit_config', 'load_model', 'decision_threshold', 'predict_proba',
-           'predict', 'expand_paths', 'cli_predict']
+           'build_model', 'tiny_vit_preset', 'ConvStemViTConfig', 'ConvStem', 'ConvStemViTForImageClassification',
+           'convvit_s_128', 'model_card', 'save_model', 'UnsafeCheckpointError', 'detect_layout', 'convert_layout',
+           'read_state_dict', 'infer_vit_config', 'load_model', 'decision_threshold', 'predict_proba', 'predict',
+           'expand_paths', 'cli_predict']
 
 # %% ../nbs/02_model.ipynb #54b4fb0f
 LABELS = ('normal', 'pneumonia')  # logit order of the binary models (reference: NORMAL=0, PNEUMONIA=1)
@@ -364,6 +365,57 @@ def tiny_vit_preset(labels: Sequence[str] = LABELS, image_size: int | None = Non
     model.config.cxr = make_cxr(labels, make_preprocessing(size, 3, 0.5, 0.5, 'squash'), name='tiny-vit')
     return model
 
+# %% ../nbs/02_model.ipynb #425c2034
+class ConvStemViTConfig(ViTConfig):
+    "A `ViTConfig` whose patch projection is a convolutional stem: `stem_channels`, one 3x3 stride-2 conv each."
+    model_type = 'cxr-convstem-vit'
+
+    def __init__(self, stem_channels: Sequence[int] = (32, 64, 128), **kwargs):
+        super().__init__(**kwargs)
+        self.stem_channels = list(stem_channels)
+
+
+class ConvStem(torch.nn.Sequential):
+    "3x3 stride-2 convolutions (BatchNorm, GELU) down to the token grid, then a 1x1 projection to the width."
+    def __init__(self, in_channels: int, channels: Sequence[int], hidden_size: int):
+        layers, c_in = [], in_channels
+        for c in channels:
+            layers += [torch.nn.Conv2d(c_in, c, 3, 2, 1, bias=False), torch.nn.BatchNorm2d(c), torch.nn.GELU()]
+            c_in = c
+        super().__init__(*layers, torch.nn.Conv2d(c_in, hidden_size, 1))
+
+    @property
+    def weight(self) -> torch.Tensor: return self[-1].weight  # ViTModel reads projection.weight.dtype
+
+
+class ConvStemViTForImageClassification(ViTForImageClassification):
+    "transformers' ViT classifier with `ConvStem` as its patch embedding (grid = image_size / 2**len(stem))."
+    config_class = ConvStemViTConfig
+
+    def __init__(self, config: ConvStemViTConfig):
+        if 2 ** len(config.stem_channels) != config.patch_size:
+            raise ValueError(f'patch_size={config.patch_size} must be 2**len(stem_channels)={2 ** len(config.stem_channels)}')
+        super().__init__(config)
+        self.vit.embeddings.patch_embeddings.projection = ConvStem(config.num_channels, config.stem_channels,
+                                                                   config.hidden_size)
+
+
+AutoConfig.register(ConvStemViTConfig.model_type, ConvStemViTConfig, exist_ok=True)
+AutoModelForImageClassification.register(ConvStemViTConfig, ConvStemViTForImageClassification, exist_ok=True)
+
+
+@register_preset('convvit-s-128')
+def convvit_s_128(labels: Sequence[str] = LABELS, image_size: int | None = None, **kwargs) -> PreTrainedModel:
+    "The CPU preset: conv stem + ViT (width 192, 6 blocks, 3 heads), 1 channel at 128x128, 16x16 tokens."
+    size, labels = image_size or 128, [str(l) for l in labels]
+    config = ConvStemViTConfig(stem_channels=(32, 64, 128), image_size=size, patch_size=8, num_channels=1,
+                               hidden_size=192, num_hidden_layers=6, num_attention_heads=3, intermediate_size=768,
+                               num_labels=len(labels), id2label=dict(enumerate(labels)),
+                               label2id={l: i for i, l in enumerate(labels)}, **kwargs)
+    model = ConvStemViTForImageClassification(config)
+    model.config.cxr = make_cxr(labels, make_preprocessing(size, 1, 0.5, 0.25, 'squash'), name='convvit-s-128')
+    return model
+
 # %% ../nbs/02_model.ipynb #d533c82f
 def model_card(model: PreTrainedModel) -> str:
     "A short README.md for a saved model."
@@ -594,7 +646,7 @@ def _load_hf(src: str, labels=None, **kwargs) -> PreTrainedModel:
     return model
 
 # %% ../nbs/02_model.ipynb #8cebb448
-NO_DEFAULT_MODEL = ('no default model is bundled with cxr_vit yet. Pass one of: a folder written by save_model, '
+NO_DEFAULT_MODEL = ('no default model is bundled with this cxr_vit. Pass one of: a folder written by save_model, '
                     'a .safetensors or .pth weights file (e.g. the reference vit_model.pth), a Hugging Face hub id '
                     'of a fine-tuned classifier; or start one with build_model(name) ({presets}).')
 
