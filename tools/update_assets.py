@@ -5,9 +5,12 @@
 assets/roc_curve.png     <- RUN/roc_curve.png (04_evaluate)
 assets/gradcam_pneumonia.png, assets/gradcam_normal.png
                          <- the overlays (05_gradcam) of the gallery's most confident true positive and
-                            true negative, as listed in RUN/gradcam/checks.json (no hand-picking)
+                            true negative whose Grad-CAM map is not empty (all zero after Grad-CAM's ReLU),
+                            in the order of RUN/gradcam/checks.json (no hand-picking); skipped ones are printed
 """
 import json, shutil, sys
+
+import numpy as np
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,8 +24,11 @@ def main(run: str):
     (ROOT/'assets').mkdir(exist_ok=True)
     shutil.copy(run/'roc_curve.png', ROOT/'assets/roc_curve.png')
     for name, outcome in pick.items():
-        ex = next(e for e in checks['examples'] if e['outcome'] == outcome)   # examples are sorted by confidence
-        src = run/'gradcam/overlays'/f"{Path(ex['path']).stem}_{method}.png"
+        for ex in (e for e in checks['examples'] if e['outcome'] == outcome):   # sorted by confidence
+            stem = run/'gradcam/overlays'/f"{Path(ex['path']).stem}_{method}"
+            if np.load(stem.with_suffix('.npy')).max() > 0: break
+            print(f"skipped {stem.name}: empty map ({outcome}, p={ex['prob']:.3f})")
+        src = stem.with_suffix('.png')
         shutil.copy(src, ROOT/f'assets/gradcam_{name}.png')
         print(f"assets/gradcam_{name}.png <- {src.name} ({outcome}, p={ex['prob']:.3f})")
     print(f'assets/roc_curve.png <- {run}/roc_curve.png')
