@@ -6,7 +6,6 @@
 # %% ../nbs/01_data.ipynb #f3bb1eed
 from __future__ import annotations
 import hashlib, json, logging, os, re
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 

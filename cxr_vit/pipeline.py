@@ -105,12 +105,9 @@ def git_info(root: Path | None = None) -> dict | None:
     except (OSError, subprocess.SubprocessError): return None
 
 def write_json_atomic(obj, path: Path | str) -> Path:
-    "Write `obj` as JSON to `path` through a temporary file and `os.replace`."
-    path = Path(path)
-    tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
-    tmp.write_text(json.dumps(obj, indent=2, default=str) + '\n')
-    os.replace(tmp, path)
-    return path
+    "Write `obj` as JSON to `path` atomically (`cxr_vit.data.write_atomic`)."
+    from cxr_vit.data import write_atomic  # imported here: `cxr_vit --help` stays free of pandas
+    return write_atomic(path, json.dumps(obj, indent=2, default=str) + '\n')
 
 # %% ../nbs/06_pipeline.ipynb #ae29ec5f
 class StageError(RuntimeError):

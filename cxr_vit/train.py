@@ -24,7 +24,7 @@ from transformers.trainer_utils import PREFIX_CHECKPOINT_DIR
 from .data import (COLUMNS, DatasetError, check_leakage, load_table, read_dataset, save_table, split_patients,
                           write_atomic)
 from .decode import read_xray
-from .model import (REFERENCE_PREPROCESSING, build_model, get_cxr, make_cxr, make_preprocessing, preprocess,
+from .model import (REFERENCE_PREPROCESSING, build_model, get_cxr, make_preprocessing, preprocess,
                            save_model, update_cxr)
 
 log = logging.getLogger(__name__)

@@ -7,8 +7,7 @@ scratch on the default patient-level split of ../shared/data/chest_xray (the dat
 writes: `cxr_vit run --data ../shared/data/chest_xray --stages 01_data --name kermany-data`) and prints the
 validation figures of its final epoch and the wall time. Results are appended to results/ablations.csv.
 """
-import argparse, csv, json, sys, time
-from dataclasses import replace
+import argparse, csv, json, time
 from pathlib import Path
 
 from transformers import ViTConfig, ViTForImageClassification

@@ -5,7 +5,6 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 fail=0
-changed() { git status --porcelain -- "$@"; }
 before_lib=$(git diff --no-ext-diff -- cxr_vit; git ls-files --others --exclude-standard -- cxr_vit)
 nbdev-export
 after_lib=$(git diff --no-ext-diff -- cxr_vit; git ls-files --others --exclude-standard -- cxr_vit)
