@@ -37,8 +37,8 @@ __all__ = ['log', 'METRICS', 'PROPORTIONS', 'CI_METHOD', 'rates_from_counts', 'a
            'proportion_boot_ci', 'subgroup_table', 'multiclass_metrics', 'classification_report_table', 'EvalResult',
            'evaluate', 'plot_roc', 'plot_pr', 'plot_confusion', 'plot_reliability', 'plot_score_hist', 'report_figures',
            'TrainPatientsError', 'model_config', 'check_train_patients', 'sha256_file', 'data_fingerprint',
-           'model_dir_of', 'predict_class_probs', 'evaluate_model', 'package_versions', 'result_dict', 'save_report',
-           'external_resources', 'export_html', 'load_eval_table', 'select_split', 'cli_evaluate']
+           'model_dir_of', 'evaluate_model', 'package_versions', 'result_dict', 'save_report', 'external_resources',
+           'export_html', 'load_eval_table', 'select_split', 'cli_evaluate']
 
 # %% ../nbs/04_evaluate.ipynb #f8b40d44
 METRICS = ['accuracy', 'balanced_accuracy', 'sensitivity', 'specificity', 'ppv', 'npv', 'f1', 'auroc', 'auprc']
@@ -310,8 +310,9 @@ def subgroup_table(y_true, p, subtypes, patients=None, thresholds: Mapping[str, 
     return pd.DataFrame(rows)
 
 # %% ../nbs/04_evaluate.ipynb #0e2cce2c
-def multiclass_metrics(subtypes, probs, labels: Sequence[str] = SUBTYPES) -> dict[str, Any]:
-    "3x3 (or CxC) confusion matrix, one-vs-rest AUROCs and the sklearn report for class probabilities `probs` (n x C)."
+def multiclass_metrics(subtypes, probs, labels: Sequence[str] = SUBTYPES, patients=None, n_boot: int = 1000,
+                       seed: int = 0, confidence: float = 0.95) -> dict[str, Any]:
+    "3x3 (or CxC) confusion matrix, one-vs-rest AUROCs, the sklearn report and viral-vs-bacterial AUROC (with CI)."
     probs = np.asarray(probs, float)
     truth = pd.Series(subtypes, dtype=object).to_numpy()
     if probs.ndim != 2 or probs.shape != (len(truth), len(labels)):
@@ -328,7 +329,20 @@ def multiclass_metrics(subtypes, probs, labels: Sequence[str] = SUBTYPES) -> dic
         auroc[lab] = float(skm.roc_auc_score(pos, probs[:, i])) if 0 < pos.sum() < len(pos) else np.nan
     report = pd.DataFrame(skm.classification_report(yi, pred, labels=range(len(labels)), target_names=list(labels),
                                                     output_dict=True, zero_division=np.nan)).T
-    return dict(confusion=cm, auroc_ovr=pd.Series(auroc, name='auroc_ovr'), report=report)
+    return dict(confusion=cm, auroc_ovr=pd.Series(auroc, name='auroc_ovr'), report=report,
+                viral_vs_bacterial=_viral_vs_bacterial(truth, probs, labels, patients, n_boot, seed, confidence))
+
+
+def _viral_vs_bacterial(truth, probs, labels, patients, n_boot, seed, confidence) -> dict | None:
+    "Among the pneumonias: AUROC of P(viral) / (P(viral) + P(bacterial)) for viral vs bacterial, patient-bootstrap CI."
+    if not {'bacterial', 'viral'} <= set(labels): return None
+    b, v = list(labels).index('bacterial'), list(labels).index('viral')
+    pn = np.isin(truth, ['bacterial', 'viral'])
+    y, s = (truth[pn] == 'viral').astype(int), probs[pn, v] / np.clip(probs[pn, v] + probs[pn, b], 1e-12, None)
+    if len(np.unique(y)) < 2: return dict(auroc=np.nan, ci_low=np.nan, ci_high=np.nan, n_bacterial=int((y == 0).sum()), n_viral=int(y.sum()))
+    pats = np.asarray(patients)[pn] if patients is not None else None
+    lo, hi = percentile_ci(bootstrap_metrics(y, s, pats, n_boot=n_boot, seed=seed)['0.5']['auroc'], confidence) if n_boot else (np.nan, np.nan)
+    return dict(auroc=float(skm.roc_auc_score(y, s)), ci_low=lo, ci_high=hi, n_bacterial=int((y == 0).sum()), n_viral=int(y.sum()))
 
 # %% ../nbs/04_evaluate.ipynb #ad1e7d9e
 def classification_report_table(y_true, p, threshold: float = 0.5) -> pd.DataFrame:
@@ -402,7 +416,7 @@ def evaluate(y_true, p, patients=None, subtypes=None, paths=None, threshold: flo
     if p_uncalibrated is not None: pred['prob_uncalibrated'] = p_before
     mc = None
     if class_probs is not None and subtypes is not None:
-        mc = multiclass_metrics(subtypes, class_probs)
+        mc = multiclass_metrics(subtypes, class_probs, patients=patients, n_boot=n_boot, seed=seed, confidence=confidence)
         for i, lab in enumerate(SUBTYPES): pred[f'prob_{lab}'] = np.asarray(class_probs)[:, i]
     sub = subgroup_table(y, p, subtypes, patients, thresholds, n_boot, seed, confidence) \
         if subtypes is not None and pd.Series(subtypes).notna().any() else None
@@ -568,20 +582,10 @@ def _binary_from_predictions(out, labels: Sequence[str]) -> tuple[np.ndarray, np
     raise ValueError(f"predict returned shape {out.shape}; expected (n,) or (n, 2), or (n, 3) for labels {SUBTYPES}")
 
 
-def predict_class_probs(model, paths: Sequence[str], batch_size: int = 32) -> np.ndarray:
-    "Class probabilities (n x C, stored temperature applied) with the model's own preprocessing (3-class models)."
-    import torch
-    from cxr_vit.model import get_cxr, preprocess
-    cxr, p0, out, was = get_cxr(model), next(model.parameters()), [], model.training
-    model.eval()
-    try:
-        with torch.inference_mode():
-            for i in range(0, len(paths), batch_size):
-                x = preprocess(list(paths[i:i + batch_size]), cxr).to(p0.device, p0.dtype)
-                z = model(pixel_values=x).logits.float() / cxr.get('temperature', 1.0)
-                out.append(torch.softmax(z, -1).cpu().numpy())
-    finally: model.train(was)
-    return np.concatenate(out) if out else np.zeros((0, len(cxr['labels'])))
+def _uncalibrated(p, class_probs, T: float) -> np.ndarray:
+    "P(pneumonia) before the temperature `T`: undo it on the class probabilities when there are more than two."
+    if class_probs is None: return apply_temperature(p, 1 / T, kind='probs')
+    return 1 - special.softmax(np.log(np.clip(class_probs, 1e-12, 1)) * T, axis=1)[:, 0]
 
 
 def evaluate_model(model, df: pd.DataFrame, *, threshold: float | None = None, allow_train_patients: bool = False,
@@ -599,7 +603,7 @@ def evaluate_model(model, df: pd.DataFrame, *, threshold: float | None = None, a
     cfg = model_config(model)
     labels = cfg.get('labels') or LABELS
     if predict is None:
-        from cxr_vit.model import predict_proba
+        from cxr_vit.model import predict_class_probs, predict_proba
         predict = predict_class_probs if list(labels) == SUBTYPES else predict_proba
     p, class_probs = _binary_from_predictions(predict(model, df.path.tolist()), labels)
     T = float(cfg.get('temperature') or 1.0)
@@ -607,7 +611,7 @@ def evaluate_model(model, df: pd.DataFrame, *, threshold: float | None = None, a
     subtypes = df['subtype'].where(df['subtype'].notna(), None).tolist() if 'subtype' in df else None
     res = evaluate(df.label, p, df.patient.astype(str), subtypes, df.path.astype(str), thr,
                    temperature=T if T != 1.0 else None,
-                   p_uncalibrated=apply_temperature(p, 1 / T, kind='probs') if T != 1.0 else None,
+                   p_uncalibrated=_uncalibrated(p, class_probs, T) if T != 1.0 else None,
                    class_probs=class_probs if subtypes is not None and all(s in SUBTYPES for s in subtypes) else None,
                    n_boot=n_boot, seed=seed, n_bins=n_bins)
     if shared: res.notes.append(f"{len(shared)} patients were also in the training set (allowed by the caller)")
@@ -657,7 +661,8 @@ def result_dict(result: EvalResult) -> dict:
         classification_report={k: r.to_dict('index') for k, r in result.reports.items()},
         subgroups=result.subgroups, calibration=result.calibration,
         multiclass=None if mc is None else dict(labels=list(mc['confusion'].index), confusion=mc['confusion'].values,
-                                                auroc_ovr=mc['auroc_ovr'], report=mc['report'].to_dict('index')),
+                                                auroc_ovr=mc['auroc_ovr'], report=mc['report'].to_dict('index'),
+                                                viral_vs_bacterial=mc['viral_vs_bacterial']),
         notes=result.notes, meta=result.meta, versions=package_versions()))
 
 

@@ -34,7 +34,8 @@ __all__ = ['METHODS', 'find_blocks', 'default_layer', 'DegenerateLayerError', 't
            'token_masks', 'explain_batch', 'explain', 'normalize_maps', 'upsample', 'LogitsOnly', 'to_image', 'overlay',
            'reinit_', 'randomization_steps', 'randomization_check', 'plot_randomization', 'blurred', 'random_maps',
            'deletion_insertion', 'faithfulness_table', 'plot_deletion_insertion', 'thorax_masks', 'region_shares',
-           'image_files', 'explain_paths', 'cli_explain', 'pick_examples', 'gallery', 'report_stage']
+           'image_files', 'explain_paths', 'cli_explain', 'pick_examples', 'gallery', 'pneumonia_subtype_targets',
+           'report_stage']
 
 # %% ../nbs/05_gradcam.ipynb #d129b354
 _PRE_ATTN_NORMS = ('layernorm_before', 'norm1', 'ln_1', 'layer_norm1')  # transformers ViT/DeiT/BEiT, timm/Dinov2, CLIP-like
@@ -572,9 +573,18 @@ def gallery(model: nn.Module, examples: pd.DataFrame, method: str = 'gradcam', t
         for c, i in enumerate(np.flatnonzero(examples.outcome.values == o)):
             row = examples.iloc[i]
             overlay(images[i], maps[i], f'{o} · true {row.label} · p={row.prob:.2f}\n{Path(row.path).name[:34]}', _preprocessing(model), ax=axes[r, c], colorbar=False)
-    what = 'the predicted class' if target is None else target
+    what = 'the predicted class' if target is None else target if isinstance(target, str) else \
+        'each image\'s ' + '/'.join(sorted(set(map(str, target))))
     fig.suptitle(f'{method} maps for {what}; p = predicted probability in predictions.csv', fontsize=10)
     return fig
+
+def pneumonia_subtype_targets(model: nn.Module, paths, preprocess: Callable | None = None) -> list[str]:
+    "For a normal / bacterial / viral model: each image's more likely pneumonia class, the one its map should explain."
+    x = (preprocess or model_preprocess)([read_xray(p) for p in paths], model)
+    with torch.no_grad(): z = _logits(_forward(model.eval(), x)).float()
+    labels = _labels(model)
+    z[:, [i for i, l in labels.items() if l == 'normal']] = -torch.inf
+    return [labels[int(i)] for i in z.argmax(1)]
 
 def report_stage(run_dir, model_dir=None, predictions_csv=None, n_examples: int = 4, method: str = 'gradcam',
                  n_checks: int = 8, steps: int = 10, preprocess: Callable | None = None) -> dict:
@@ -583,10 +593,12 @@ def report_stage(run_dir, model_dir=None, predictions_csv=None, n_examples: int 
     model, preds = load_model(str(model_dir or run / 'model')), pd.read_csv(predictions_csv or run / 'predictions.csv')
     preds['path'] = [p if Path(p).exists() or not (run / p).exists() else str(run / p) for p in preds['path'].astype(str)]
     labels, threshold = _labels(model), decision_threshold(model)
-    positive = 'pneumonia' if 'pneumonia' in labels.values() else labels.get(len(labels) - 1, '1')
+    subtypes = 'pneumonia' not in labels.values() and 'normal' in labels.values()  # normal / bacterial / viral
+    positive = 'pneumonia' if subtypes or 'pneumonia' in labels.values() else labels.get(len(labels) - 1, '1')
     ex = pick_examples(preds, n_examples, threshold, positive)
-    explain_paths(model, ex.path, out / 'overlays', method, positive, progress=False, preprocess=preprocess)
-    figs = {'gallery': gallery(model, ex, method, positive, preprocess)}
+    target = pneumonia_subtype_targets(model, ex.path, preprocess) if subtypes else positive
+    explain_paths(model, ex.path, out / 'overlays', method, target, progress=False, preprocess=preprocess)
+    figs = {'gallery': gallery(model, ex, method, target, preprocess)}
     sample = preds.iloc[np.random.default_rng(0).permutation(len(preds))[:n_checks]]
     x = (preprocess or model_preprocess)([read_xray(p) for p in sample.path], model)
     maps = explain(model, x, method)
@@ -595,7 +607,8 @@ def report_stage(run_dir, model_dir=None, predictions_csv=None, n_examples: int 
     figs.update(randomization=plot_randomization(rc), deletion_insertion=plot_deletion_insertion(di, dr, method))
     for k, f in figs.items(): write_atomic(out / f'{k}.png', _png(f, dpi=110))
     shares = region_shares(maps)
-    checks = dict(method=method, n_images=len(x), positive=positive, checks_target='predicted class',
+    checks = dict(method=method, n_images=len(x), positive=positive, examples_target=target if isinstance(target, str) else list(target),
+                  checks_target='predicted class',
                   randomization=rc.groupby('randomized', sort=False).spearman.mean().round(4).to_dict(),
                   faithfulness=faithfulness_table(di, dr).to_dict(), thorax_share=round(float(shares.thorax_share.mean()), 4),
                   outside_share=round(float(shares.outside_share.mean()), 4), thorax_area=round(float(shares.thorax_area[0]), 4),

@@ -44,8 +44,8 @@ __all__ = ['LABELS', 'RESIZE_POLICIES', 'CXR_KEYS', 'REFERENCE_PREPROCESSING', '
            'update_cxr', 'preprocess', 'HubUnavailableError', 'register_preset', 'preprocessing_from_processor',
            'build_model', 'tiny_vit_preset', 'ConvStemViTConfig', 'ConvStem', 'ConvStemViTForImageClassification',
            'convvit_s_128', 'model_card', 'save_model', 'UnsafeCheckpointError', 'detect_layout', 'convert_layout',
-           'read_state_dict', 'infer_vit_config', 'load_model', 'decision_threshold', 'predict_proba', 'predict',
-           'expand_paths', 'cli_predict']
+           'read_state_dict', 'infer_vit_config', 'load_model', 'decision_threshold', 'predict_logits',
+           'predict_class_probs', 'predict_proba', 'predict', 'expand_paths', 'cli_predict']
 
 # %% ../nbs/02_model.ipynb #54b4fb0f
 LABELS = ('normal', 'pneumonia')  # logit order of the binary models (reference: NORMAL=0, PNEUMONIA=1)
@@ -437,7 +437,8 @@ def model_card(model: PreTrainedModel) -> str:
         f"- normalize: mean {p['mean']}, std {p['std']} (on [0, 1] pixels)", '',
         '## Decision', '',
         f"- temperature: {cxr.get('temperature', 1.0)} (probabilities are softmax(logits / temperature))",
-        f"- threshold on P(pneumonia): {thr if thr is not None else 'not chosen yet (0.5 is used)'}",
+        f"- threshold on P(pneumonia): {thr if thr is not None else 'not chosen yet (0.5 is used)'}"
+        + ('' if 'pneumonia' in cxr['labels'] else " (P(pneumonia) = 1 - P(normal))"),
         f"- training patients: {len(pats) if pats is not None else 'unknown'} (ids in config.json, cxr.train_patients)", '',
         '## Architecture', '',
         f"{type(model).__name__} ({model.config.model_type}), {n_params / 1e6:.1f} M parameters.", '',
@@ -693,8 +694,8 @@ def decision_threshold(model: PreTrainedModel) -> float:
     return 0.5 if t is None else float(t)
 
 
-def predict_proba(model: PreTrainedModel, images_or_paths, batch_size: int = 32, progress: bool = False) -> np.ndarray:
-    "P(pneumonia) for each image (PIL image or path), temperature applied."
+def predict_logits(model: PreTrainedModel, images_or_paths, batch_size: int = 32, progress: bool = False) -> torch.Tensor:
+    "Raw logits (N, classes), float32 on the CPU, of images (PIL images or paths) under the model's own preprocessing."
     cxr = get_cxr(model)
     items = [images_or_paths] if isinstance(images_or_paths, (Image.Image, str, os.PathLike)) else list(images_or_paths)
     p0 = next(model.parameters())
@@ -704,30 +705,48 @@ def predict_proba(model: PreTrainedModel, images_or_paths, batch_size: int = 32,
         with torch.inference_mode():
             for i in tqdm(range(0, len(items), batch_size), disable=not progress, desc='predict', unit='batch'):
                 x = preprocess(items[i:i + batch_size], cxr).to(p0.device, p0.dtype)
-                p = torch.softmax(model(pixel_values=x).logits.float() / cxr.get('temperature', 1.0), -1)
-                out.append(_pneumonia_prob(p, cxr['labels']).cpu().numpy())
+                out.append(model(pixel_values=x).logits.float().cpu())
     finally: model.train(was_training)
-    return np.concatenate(out) if out else np.zeros(0, dtype=np.float32)
+    return torch.cat(out) if out else torch.zeros(0, len(cxr['labels']))
+
+
+def predict_class_probs(model: PreTrainedModel, images_or_paths, batch_size: int = 32, progress: bool = False) -> np.ndarray:
+    "Class probabilities (N, classes), the stored temperature applied."
+    z = predict_logits(model, images_or_paths, batch_size, progress)
+    return torch.softmax(z / get_cxr(model).get('temperature', 1.0), -1).numpy()
+
+
+def predict_proba(model: PreTrainedModel, images_or_paths, batch_size: int = 32, progress: bool = False) -> np.ndarray:
+    "P(pneumonia) for each image (PIL image or path), temperature applied (1 - P(normal) for a 3-class model)."
+    p = predict_class_probs(model, images_or_paths, batch_size, progress)
+    return _pneumonia_prob(torch.from_numpy(p), get_cxr(model)['labels']).numpy()
 
 # %% ../nbs/02_model.ipynb #0e5406d5
 def predict(model: PreTrainedModel, paths: Iterable, batch_size: int = 32, threshold: float | None = None,
             progress: bool = True) -> pd.DataFrame:
-    "One row per path: path, prob_pneumonia, label, threshold, error (unreadable files: error set, no prob)."
+    "One row per path: path, prob_pneumonia[, prob_<subtype>...], label, threshold, error (unreadable: error set, no prob)."
     paths = [str(p) for p in paths]
     thr = decision_threshold(model) if threshold is None else float(threshold)
+    labels = list(get_cxr(model)['labels'])
+    extra = [l for l in labels if l not in ('normal', 'pneumonia')]  # a 3-class model: bacterial, viral
     probs, errors = np.full(len(paths), np.nan), [None] * len(paths)
+    sub = np.full((len(paths), len(extra)), np.nan)
     with tqdm(total=len(paths), disable=not progress, desc='predict', unit='img') as bar:
         for s in range(0, len(paths), batch_size):
             imgs, idx = [], []
             for i in range(s, min(s + batch_size, len(paths))):
                 try: imgs.append(read_xray(paths[i])); idx.append(i)
                 except (ValueError, OSError) as e: errors[i] = str(e)
-            if imgs: probs[idx] = predict_proba(model, imgs, batch_size=len(imgs))
+            if imgs:
+                pc = predict_class_probs(model, imgs, batch_size=len(imgs))
+                probs[idx] = _pneumonia_prob(torch.from_numpy(pc), labels).numpy()
+                sub[idx] = pc[:, [labels.index(l) for l in extra]]
             bar.update(min(batch_size, len(paths) - s))
     bad = [p for p, e in zip(paths, errors) if e]
     if bad: _log.warning('%d file(s) could not be read and were skipped: %s', len(bad), ', '.join(bad))
     label = np.where(np.isnan(probs), None, np.where(probs >= thr, 'pneumonia', 'normal'))
-    return pd.DataFrame(dict(path=paths, prob_pneumonia=probs, label=label, threshold=thr, error=errors))
+    return pd.DataFrame(dict(path=paths, prob_pneumonia=probs, **{f'prob_{l}': sub[:, j] for j, l in enumerate(extra)},
+                             label=label, threshold=thr, error=errors))
 
 # %% ../nbs/02_model.ipynb #202d67b5
 def expand_paths(paths: Iterable) -> list[str]:

@@ -21,7 +21,7 @@ from torchvision.transforms.v2 import functional as TF
 from transformers import EarlyStoppingCallback, PrinterCallback, Trainer, TrainerCallback, TrainingArguments, set_seed
 from transformers.trainer_utils import PREFIX_CHECKPOINT_DIR
 
-from .data import (COLUMNS, DatasetError, check_leakage, load_table, read_dataset, save_table, split_patients,
+from .data import (COLUMNS, SUBTYPES, DatasetError, check_leakage, load_table, read_dataset, save_table, split_patients,
                           write_atomic)
 from .decode import read_xray
 from .model import (REFERENCE_PREPROCESSING, build_model, get_cxr, make_preprocessing, preprocess,
@@ -30,11 +30,11 @@ from .model import (REFERENCE_PREPROCESSING, build_model, get_cxr, make_preproce
 log = logging.getLogger(__name__)
 
 # %% auto #0
-__all__ = ['log', 'BALANCE_MODES', 'TRAIN_PRESETS', 'LOG_COLUMNS', 'AugmentConfig', 'TrainConfig', 'get_preset', 'make_model',
-           'RandomGamma', 'augmenter', 'XrayDataset', 'undersample', 'class_weights', 'BalancedSampler',
-           'compute_metrics', 'layer_id', 'param_groups', 'CSVLogCallback', 'read_log', 'CxrTrainer', 'training_args',
-           'latest_checkpoint', 'calibrate', 'read_table', 'balanced_train', 'make_trainer', 'train', 'cli_train',
-           'history_tables', 'plot_history']
+__all__ = ['log', 'BALANCE_MODES', 'CLASS_MODES', 'TRAIN_PRESETS', 'LOG_COLUMNS', 'AugmentConfig', 'TrainConfig', 'get_preset',
+           'make_model', 'matched_crop_pct', 'RandomGamma', 'augmenter', 'XrayDataset', 'undersample', 'class_weights',
+           'BalancedSampler', 'compute_metrics', 'layer_id', 'param_groups', 'CSVLogCallback', 'read_log', 'CxrTrainer',
+           'training_args', 'latest_checkpoint', 'calibrate', 'recalibrate', 'read_table', 'hold_out_calibration',
+           'balanced_train', 'make_trainer', 'train', 'cli_train', 'history_tables', 'plot_history']
 
 # %% ../nbs/03_train.ipynb #415d11ab
 @dataclass
@@ -63,6 +63,10 @@ class TrainConfig:
                                    # | 'weights' (class-weighted loss) | 'sampler' (balanced sampling) | 'none'
     augment: AugmentConfig | None = None  # None: no augmentation (reference); AugmentConfig() for the defaults
     val_frac: float = 0.2          # patients per class put in validation when the table has no 'val' rows
+    classes: str = 'binary'        # 'binary' (normal / pneumonia) | 'subtype' (normal / bacterial / viral: a 3-class head;
+                                   # P(pneumonia) = 1 - P(normal), so everything binary works unchanged)
+    calib_frac: float = 0.0        # > 0: this fraction of the *training* patients is held out (split 'calib') to fit the
+                                   # temperature and the threshold, so validation figures are not fitted on themselves
     # optimisation
     epochs: float = 5              # passes over the (balanced) training rows
     max_steps: int = -1            # > 0: stop after this many optimizer steps (overrides epochs)
@@ -77,6 +81,8 @@ class TrainConfig:
     schedule: str = 'constant'     # 'constant' (reference) | 'cosine' | 'linear': transformers' lr_scheduler_type
     warmup: float = 0.0            # linear warm-up: a fraction of all steps if < 1, else a number of steps
     label_smoothing: float = 0.0   # cross-entropy label smoothing (0: plain cross-entropy, reference)
+    match_crop: bool = True        # with augmentation: evaluate on a centre crop as zoomed-in as the average random
+                                   # training crop (crop_pct = matched_crop_pct(augment.scale)); see XrayDataset
     layer_decay: float = 1.0       # layer-wise lr decay: block i of L gets lr * layer_decay**(L + 1 - i); 1: off
     # engine
     bf16: bool = False             # bf16 autocast (Ampere+ GPUs, recent CPUs)
@@ -100,12 +106,15 @@ class TrainConfig:
         if self.threshold_method not in ('youden', 'sensitivity'):
             raise ValueError(f"threshold_method={self.threshold_method!r}: expected 'youden' or 'sensitivity'")
         if self.bf16 and self.fp16: raise ValueError('bf16 and fp16 are exclusive: pick one')
+        if self.classes not in CLASS_MODES: raise ValueError(f"classes={self.classes!r}: expected one of {tuple(CLASS_MODES)}")
+        if not 0 <= self.calib_frac < 1: raise ValueError(f'calib_frac={self.calib_frac}: expected a fraction in [0, 1)')
         if isinstance(self.augment, dict): self.augment = AugmentConfig(**self.augment)
         elif self.augment is True: self.augment = AugmentConfig()
         elif self.augment is False: self.augment = None
 
 
 BALANCE_MODES = ('undersample', 'weights', 'sampler', 'none')
+CLASS_MODES = {'binary': ('normal', 'pneumonia'), 'subtype': tuple(SUBTYPES)}  # the model's labels, in logit order
 
 # %% ../nbs/03_train.ipynb #2581e274
 TRAIN_PRESETS: dict[str, TrainConfig] = {
@@ -115,6 +124,11 @@ TRAIN_PRESETS: dict[str, TrainConfig] = {
         augment=AugmentConfig(scale=(0.7, 1.0), degrees=10, brightness=0.2, contrast=0.2, gamma=(0.7, 1.4), blur=0.2),
         epochs=20, batch_size=64, lr=5e-4, weight_decay=0.05, decay_all=False, schedule='cosine', warmup=0.05,
         label_smoothing=0.1, bf16=True, eval_batch_size=128, logging_steps=20, save_total_limit=2),
+    'cpu-convvit-3class': TrainConfig(  # the same, with a normal / bacterial / viral head, calibrated on held-out patients
+        model='convvit-s-128', pretrained=False, classes='subtype', balance='none', calib_frac=0.1,
+        augment=AugmentConfig(scale=(0.7, 1.0), degrees=10, brightness=0.2, contrast=0.2, gamma=(0.7, 1.4), blur=0.2),
+        epochs=20, batch_size=64, lr=5e-4, weight_decay=0.05, decay_all=False, schedule='cosine', warmup=0.05,
+        label_smoothing=0.0, bf16=True, eval_batch_size=128, logging_steps=20, save_total_limit=2),
     'tiny-test': TrainConfig(model='tiny-vit', pretrained=False, epochs=2, batch_size=8, lr=1e-3,
                              eval_batch_size=32, logging_steps=1, progress_bar=False),
 }
@@ -130,14 +144,26 @@ def get_preset(name: str, **overrides) -> TrainConfig:
     return replace(TRAIN_PRESETS[name], **{k: v for k, v in overrides.items() if v is not None})
 
 # %% ../nbs/03_train.ipynb #f6db3254
-def make_model(cfg: TrainConfig, labels=('normal', 'pneumonia')):
+def make_model(cfg: TrainConfig):
     "The untrained model of `cfg` (seeded): `build_model(cfg.model, ...)` (an offline preset, a hub id or a folder)."
     set_seed(cfg.seed)
+    labels = CLASS_MODES[cfg.classes]
     prep = make_preprocessing(**cfg.preprocessing) if cfg.preprocessing else None
     size = cfg.image_size or (prep['image_size'] if prep else None)
     model = build_model(cfg.model, labels, pretrained=cfg.pretrained, image_size=size)
     if prep: update_cxr(model, preprocessing={**prep, 'image_size': size or prep['image_size']})
+    pp = get_cxr(model)['preprocessing']
+    if cfg.augment is not None and cfg.match_crop and pp.get('crop_pct', 1.0) == 1.0:
+        update_cxr(model, preprocessing={**pp, 'crop_pct': matched_crop_pct(cfg.augment.scale)})
     return model
+
+
+def matched_crop_pct(scale) -> float:
+    "The centre-crop side fraction whose zoom equals the mean zoom 1/sqrt(s) of random crops of area s ~ U(scale)."
+    lo, hi = (math.sqrt(float(s)) for s in scale)
+    if hi - lo < 1e-9: return round(lo, 4)
+    mean_zoom = 2 * (hi - lo) / (hi ** 2 - lo ** 2)  # E[s^-1/2] for s uniform on [lo^2, hi^2]
+    return round(1 / mean_zoom, 4)
 
 # %% ../nbs/03_train.ipynb #494a16d8
 class RandomGamma(torch.nn.Module):
@@ -163,17 +189,24 @@ class XrayDataset(torch.utils.data.Dataset):
     "Rows of a data table as `{'pixel_values', 'labels'}`: read_xray -> augmentation (optional) -> the model's preprocessing."
     def __init__(self, table: pd.DataFrame, cxr: dict, augment: AugmentConfig | None = None):
         self.table, self.cxr, self.augment = table.reset_index(drop=True), get_cxr(cxr), augment
-        labels = self.cxr['labels']
-        unknown = sorted(set(self.table.label) - set(labels))
+        # augmented (training) rows: the random resized crop *is* the crop, so the evaluation centre crop is skipped
+        self.prep_cxr = {**self.cxr, 'preprocessing': {**self.cxr['preprocessing'], 'crop_pct': 1.0}} if augment else self.cxr
+        labels = list(self.cxr['labels'])
+        col = 'subtype' if labels == SUBTYPES else 'label'  # a 3-class model learns the subtype column
+        if col == 'subtype' and self.table.subtype.isna().any():
+            miss = self.table.path[self.table.subtype.isna()]
+            raise DatasetError(f"{len(miss)} row(s) have no subtype (bacterial/viral), e.g. {miss.iloc[0]}: a 3-class model "
+                               "needs Kermany file names (person1_bacteria_1.jpeg) or a 'subtype' column")
+        unknown = sorted(set(self.table[col]) - set(labels))
         if unknown: raise DatasetError(f"labels {unknown} in the table are not the model's labels {labels}")
-        self.targets = self.table.label.map(labels.index).to_numpy()
+        self.targets = self.table[col].map(labels.index).to_numpy()
 
     def __len__(self): return len(self.table)
 
     def __getitem__(self, i: int) -> dict:
         img = read_xray(self.table.path.iat[i])
         if self.augment is not None: img = augmenter(self.augment, (img.height, img.width))(img)
-        return {'pixel_values': preprocess(img, self.cxr)[0], 'labels': int(self.targets[i])}
+        return {'pixel_values': preprocess(img, self.prep_cxr)[0], 'labels': int(self.targets[i])}
 
 # %% ../nbs/03_train.ipynb #1840bbc9
 def undersample(train: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
@@ -205,19 +238,27 @@ class BalancedSampler(torch.utils.data.Sampler):
         return iter(torch.multinomial(self.weights, len(self.weights), replacement=True, generator=g).tolist())
 
 # %% ../nbs/03_train.ipynb #0b8a6974
-def compute_metrics(pred) -> dict:
-    "AUROC, accuracy, balanced accuracy, sensitivity and specificity (class 1 = positive) from an `EvalPrediction`."
+def _auroc(y, score) -> float:
     from sklearn.metrics import roc_auc_score
+    return float(roc_auc_score(y, score)) if len(np.unique(y)) == 2 else float('nan')
+
+
+def compute_metrics(pred) -> dict:
+    "Pneumonia AUROC, accuracy, balanced accuracy, sensitivity, specificity from an `EvalPrediction` (class 0 = normal)."
     logits = pred.predictions[0] if isinstance(pred.predictions, tuple) else pred.predictions
     y = np.asarray(pred.label_ids).astype(int)
-    logits = torch.as_tensor(np.asarray(logits, dtype=np.float32))
-    p = torch.softmax(logits, -1)[:, 1].numpy()
-    yhat = logits.argmax(-1).numpy()
-    sens = float((yhat[y == 1] == 1).mean()) if (y == 1).any() else float('nan')
-    spec = float((yhat[y == 0] == 0).mean()) if (y == 0).any() else float('nan')
-    auroc = float(roc_auc_score(y, p)) if len(np.unique(y)) == 2 else float('nan')
-    return dict(auroc=auroc, accuracy=float((yhat == y).mean()), balanced_accuracy=(sens + spec) / 2,
-                sensitivity=sens, specificity=spec)
+    prob = torch.softmax(torch.as_tensor(np.asarray(logits, dtype=np.float32)), -1).numpy()
+    cls = prob.argmax(-1)
+    p, yb, yhat = 1 - prob[:, 0], (y != 0).astype(int), (cls != 0).astype(int)  # binary: any class but normal
+    sens = float((yhat[yb == 1] == 1).mean()) if (yb == 1).any() else float('nan')
+    spec = float((yhat[yb == 0] == 0).mean()) if (yb == 0).any() else float('nan')
+    out = dict(auroc=_auroc(yb, p), accuracy=float((yhat == yb).mean()), balanced_accuracy=(sens + spec) / 2,
+               sensitivity=sens, specificity=spec)
+    if prob.shape[1] == 3:  # normal / bacterial / viral: also the subtype among the pneumonias, and 3-class accuracy
+        pn = y > 0
+        out.update(viral_auroc=_auroc(y[pn] == 2, prob[pn, 2] / (prob[pn, 1] + prob[pn, 2] + 1e-12)),
+                   accuracy3=float((cls == y).mean()))
+    return out
 
 # %% ../nbs/03_train.ipynb #def3cb5b
 def layer_id(name: str, n_layers: int) -> int:
@@ -373,23 +414,37 @@ def latest_checkpoint(output_dir) -> Path | None:
 
 # %% ../nbs/03_train.ipynb #ade79f94
 def calibrate(model, logits: np.ndarray, y: np.ndarray, method: str = 'youden', target: float = 0.95) -> dict:
-    "Fit the temperature and choose the threshold on validation logits; store both in `model.config.cxr`."
+    "Fit the temperature (all classes) and the threshold on P(pneumonia) from held-out logits; store both in `model.config.cxr`."
     from cxr_vit.evaluate import apply_temperature, choose_threshold, fit_temperature
     logits, y = np.asarray(logits, dtype=np.float64), np.asarray(y).astype(int)
-    if len(np.unique(y)) < 2:
-        log.warning('validation has one class only: temperature and threshold left at their defaults')
+    neg = list(get_cxr(model)['labels']).index('normal')
+    yb = (y != neg).astype(int)                        # pneumonia (of any kind) vs normal
+    if len(np.unique(yb)) < 2:
+        log.warning('calibration rows have one class only: temperature and threshold left at their defaults')
         return dict(temperature=get_cxr(model).get('temperature', 1.0), threshold=get_cxr(model).get('threshold'))
-    pos = get_cxr(model)['labels'].index('pneumonia')
-    p = apply_temperature(logits, 1.0, kind='logits')[:, pos]
-    if p[y == pos].min() > p[y != pos].max():  # separable: the NLL falls as T -> 0, which would make p 0 or 1
-        log.warning('validation is perfectly separated: temperature not identifiable, left at 1')
+    p = 1 - apply_temperature(logits, 1.0, kind='logits')[:, neg]
+    if p[yb == 1].min() > p[yb == 0].max():  # separable: the NLL falls as T -> 0, which would make p 0 or 1
+        log.warning('calibration rows are perfectly separated: temperature not identifiable, left at 1')
         T = 1.0
     else:
         T = fit_temperature(logits, y, kind='logits')
-        p = apply_temperature(logits, T, kind='logits')[:, pos]
-    thr = choose_threshold(y, p, method=method, target=target)
+        p = 1 - apply_temperature(logits, T, kind='logits')[:, neg]
+    thr = choose_threshold(yb, p, method=method, target=target)
     update_cxr(model, temperature=T, threshold=thr)
     return dict(temperature=T, threshold=thr)
+
+# %% ../nbs/03_train.ipynb #f040b247
+def recalibrate(model, data, cfg: TrainConfig) -> dict:
+    "Refit the temperature and threshold of a trained model on the rows `train` fitted them on (calib, else val)."
+    from cxr_vit.model import predict_logits
+    table = read_table(data, cfg.val_frac, cfg.seed)
+    if cfg.calib_frac: table = hold_out_calibration(table, cfg.calib_frac, cfg.seed)
+    rows = table[table.split == ('calib' if cfg.calib_frac else 'val')]
+    labels = list(get_cxr(model)['labels'])
+    y = (rows.subtype if labels == list(SUBTYPES) else rows.label).map(labels.index).to_numpy()
+    z = predict_logits(model, list(rows.path), batch_size=cfg.eval_batch_size)
+    return {**calibrate(model, z.numpy(), y, cfg.threshold_method, cfg.target_sensitivity),
+            'fitted_on': 'calib' if cfg.calib_frac else 'val'}
 
 # %% ../nbs/03_train.ipynb #f47f5348
 def read_table(data, val_frac: float = 0.2, seed: int = 0) -> pd.DataFrame:
@@ -407,6 +462,16 @@ def read_table(data, val_frac: float = 0.2, seed: int = 0) -> pd.DataFrame:
     for s in ('train', 'val'):
         if not (df.split == s).any(): raise DatasetError(f'{data if not isinstance(data, pd.DataFrame) else "table"}: no {s} rows')
     return df
+
+
+def hold_out_calibration(table: pd.DataFrame, frac: float, seed: int = 0) -> pd.DataFrame:
+    "Copy of `table` with `frac` of its training patients (stratified, hashed as the val split is) moved to split 'calib'."
+    tr = table.split == 'train'
+    moved = split_patients(table[tr], val_frac=frac, seed=seed + 1).split.replace({'val': 'calib'})
+    out = table.copy()
+    out.loc[tr, 'split'] = moved
+    if not (out.split == 'calib').any(): raise DatasetError(f'calib_frac={frac}: too few training patients to hold any out')
+    return out
 
 
 def balanced_train(train: pd.DataFrame, cfg: TrainConfig) -> pd.DataFrame:
@@ -450,6 +515,7 @@ def train(data, preset: str = 'tiny-test', model_name: str | None = None, epochs
     output_dir = Path(output_dir); model_dir = Path(model_dir) if model_dir else output_dir/'model'
     model = make_model(cfg)  # first: a model that cannot be had stops the run before any data is read
     table = read_table(data, cfg.val_frac, cfg.seed)
+    if cfg.calib_frac: table = hold_out_calibration(table, cfg.calib_frac, cfg.seed)
     trainer = make_trainer(model, table, cfg, output_dir, callbacks, **(trainer_args or {}))
     if trainer.is_world_process_zero():
         output_dir.mkdir(parents=True, exist_ok=True)
@@ -458,13 +524,17 @@ def train(data, preset: str = 'tiny-test', model_name: str | None = None, epochs
     trainer.train(resume_from_checkpoint=_resume_point(resume, output_dir))
     trainer.save_state()  # trainer_state.json: the log history, for plots
     pred = trainer.predict(trainer.eval_dataset, metric_key_prefix='val')  # collective under DDP: every rank runs it
+    cal_pred = trainer.predict(XrayDataset(table[table.split == 'calib'], get_cxr(trainer.model)), metric_key_prefix='calib') \
+        if cfg.calib_frac else pred                     # fit on held-out training patients, or else on validation
     model = trainer.model
-    cal = calibrate(model, pred.predictions, pred.label_ids, cfg.threshold_method, cfg.target_sensitivity)
-    update_cxr(model, train_patients=sorted(set(table.patient[table.split == 'train'].astype(str))))
+    cal = calibrate(model, cal_pred.predictions, cal_pred.label_ids, cfg.threshold_method, cfg.target_sensitivity)
+    cal['fitted_on'] = 'calib' if cfg.calib_frac else 'val'
+    # every patient that shaped the model (weights or calibration): evaluate refuses them
+    update_cxr(model, train_patients=sorted(set(table.patient[table.split.isin(['train', 'calib'])].astype(str))))
     if trainer.is_world_process_zero():
         save_model(model, model_dir)
         write_atomic(output_dir/'calibration.json', json.dumps(
-            dict(**cal, **{k: v for k, v in pred.metrics.items() if isinstance(v, (int, float))},
+            dict(**cal, **{k: v for k, v in {**pred.metrics, **cal_pred.metrics}.items() if isinstance(v, (int, float))},
                  seconds=round(time.perf_counter() - t0, 1)), indent=1))
         log.info('trained %s (%s) -> %s', cfg.model, preset, model_dir)
     trainer.accelerator.wait_for_everyone()

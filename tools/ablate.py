@@ -2,12 +2,15 @@
 
     python tools/ablate.py ROW [--data runs/kermany-data/data.csv] [--out runs/ablate]
 
-Every row is the `cpu-convvit` training preset with a few fields changed (ROWS below); each trains from
+Every row is a training preset (`cpu-convvit` unless the row says) with a few fields changed (ROWS below); each trains from
 scratch on the default patient-level split of ../shared/data/chest_xray (the data.csv any pipeline run on it
 writes: `cxr_vit run --data ../shared/data/chest_xray --stages 01_data --name kermany-data`) and prints the
-validation figures of its final epoch and the wall time. Results are appended to results/ablations.csv.
+validation figures of its final epoch and the wall time. EVAL_ROWS train nothing: they score a trained row's
+model under a test-time choice (centre crop, test-time augmentation); `minutes` is then the
+prediction time. Each command writes its row into results/ablations.csv (a rerun replaces it); all rows are
+scored on validation at threshold 0.5, argmax of the logits.
 """
-import argparse, csv, json, time
+import argparse, json, time
 from pathlib import Path
 
 from transformers import ViTConfig, ViTForImageClassification
@@ -36,35 +39,87 @@ ROWS = {  # name -> (what changes vs the cpu-convvit preset, overrides)
     'convstem-6ep': ('conv stem (16x16 tokens), light augmentation, 6 epochs',
                      dict(augment=AugmentConfig(), epochs=6)),
     'convstem-final': ('conv stem, stronger augmentation + blur, 20 epochs (the cpu-convvit preset)', dict()),
+    'convstem-3class': ('3-class head (normal/bacterial/viral), no class weights, no label smoothing, 10% of training '
+                        'patients held out for calibration (the cpu-convvit-3class preset)', dict(preset='cpu-convvit-3class')),
 }
 
 
+EVAL_ROWS = {  # name -> (what, base row whose trained model is evaluated, how): test-time choices, no training
+    'final-crop': ('convstem-final evaluated on a centre crop matched to its training crops (crop_pct 0.918; '
+                   'the match_crop default)', 'convstem-final', dict(crop='matched')),
+    'final-crop-tta': ('as final-crop, averaging the logits of 5 views (crops 0.918 / 0.85 / 1.0, rotations +-5 deg)',
+                       'convstem-final', dict(crop='matched', tta=True)),
+}
+
+
+def tta_views(img, crop_pct: float):
+    "The 5 test-time views of an image: the model's crop, two other centre crops, two small rotations."
+    from torchvision.transforms.v2 import functional as TF
+    w, h = img.size
+    crop = lambda f: TF.center_crop(img, [round(h * f), round(w * f)])
+    return [crop(crop_pct), crop(0.85), img, crop(crop_pct).rotate(5, resample=2), crop(crop_pct).rotate(-5, resample=2)]
+
+
+def eval_row(name: str, data: str, out: Path) -> dict:
+    "Validation figures (threshold 0.5, as the training rows) of an EVAL_ROWS entry."
+    import numpy as np, torch
+    from transformers import EvalPrediction
+    from cxr_vit.data import load_table
+    from cxr_vit.decode import read_xray
+    from cxr_vit.model import get_cxr, load_model, predict_logits, update_cxr
+    from cxr_vit.train import compute_metrics, matched_crop_pct
+    what, base, how = EVAL_ROWS[name]
+    cfg = json.loads((out/base/'train_config.json').read_text())
+    model = load_model(out/base/'model')
+    pp = get_cxr(model)['preprocessing']
+    c = matched_crop_pct(cfg['augment']['scale']) if how.get('crop') == 'matched' else 1.0
+    update_cxr(model, preprocessing={**pp, 'crop_pct': c})
+    val = load_table(data).query("split == 'val'")
+    labels = get_cxr(model)['labels']
+    y = (val.subtype if labels == ['normal', 'bacterial', 'viral'] else val.label).map(labels.index).to_numpy()
+    t0 = time.time()
+    if how.get('tta'):
+        update_cxr(model, preprocessing={**pp, 'crop_pct': 1.0})  # the views carry their own crops
+        z = sum(predict_logits(model, [tta_views(read_xray(p), c)[k] for p in val.path], 128) for k in range(5)) / 5
+    else: z = predict_logits(model, list(val.path), 128)
+    m = compute_metrics(EvalPrediction(predictions=z.numpy(), label_ids=y))
+    m['loss'] = float(torch.nn.functional.cross_entropy(z, torch.as_tensor(y)))
+    return dict(row=name, what=what, minutes=round((time.time() - t0) / 60, 2), epochs=cfg['epochs'],
+                **{k: round(v, 4) for k, v in m.items()}, command=f'python tools/ablate.py {name}')
+
+
+def train_row(name: str, data: str, out: Path, resume: bool) -> dict:
+    "Train an ABLATION row from scratch and return its final epoch's validation figures (threshold 0.5)."
+    what, over = ROWS[name]
+    over = dict(over)
+    model, preset = over.pop('model', None), over.pop('preset', 'cpu-convvit')
+    t0 = time.time()
+    train(data, preset, model_name=model, output_dir=out/name, resume=True if resume else None, progress_bar=False, **over)
+    secs = time.time() - t0
+    last = read_log(out/name).dropna(subset=['eval_auroc']).iloc[-1]          # the final epoch's validation
+    keys = ['auroc', 'accuracy', 'balanced_accuracy', 'sensitivity', 'specificity', 'loss', 'viral_auroc', 'accuracy3']
+    return dict(row=name, what=what, minutes=round(secs / 60, 1), epochs=over.get('epochs', get_preset(preset).epochs),
+                **{k: round(float(last[f'eval_{k}']), 4) for k in keys if f'eval_{k}' in last},
+                command=f'python tools/ablate.py {name}')
+
+
 def main(argv=None):
+    import pandas as pd
+    from cxr_vit.data import write_atomic
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('row', choices=sorted(ROWS))
+    ap.add_argument('row', choices=sorted(ROWS) + sorted(EVAL_ROWS))
     ap.add_argument('--data', default=str(ROOT/'runs/kermany-data/data.csv'))
     ap.add_argument('--out', default=str(ROOT/'runs/ablate'))
     ap.add_argument('--resume', action='store_true')
     a = ap.parse_args(argv)
-    what, over = ROWS[a.row]
-    over = dict(over)
-    model = over.pop('model', None)
-    out = Path(a.out)/a.row
-    t0 = time.time()
-    train(a.data, 'cpu-convvit', model_name=model, output_dir=out, resume=True if a.resume else None, progress_bar=False, **over)
-    secs = time.time() - t0
-    last = read_log(out).dropna(subset=['eval_auroc']).iloc[-1]          # the final epoch's validation
-    keys = ['auroc', 'accuracy', 'balanced_accuracy', 'sensitivity', 'specificity', 'loss']
-    row = dict(row=a.row, what=what, minutes=round(secs / 60, 1), epochs=over.get('epochs', get_preset('cpu-convvit').epochs),
-               **{k: round(float(last[f'eval_{k}']), 4) for k in keys if f'eval_{k}' in last},
-               command=f'python tools/ablate.py {a.row}')
+    out = Path(a.out)
+    row = eval_row(a.row, a.data, out) if a.row in EVAL_ROWS else train_row(a.row, a.data, out, a.resume)
     print(json.dumps(row, indent=1))
     f = ROOT/'results/ablations.csv'
-    new = not f.exists()
-    with open(f, 'a', newline='') as fh:
-        w = csv.DictWriter(fh, fieldnames=list(row), extrasaction='ignore')
-        if new: w.writeheader()
-        w.writerow(row)
+    old = pd.read_csv(f) if f.exists() else pd.DataFrame(columns=list(row))
+    table = pd.concat([old[old.row != a.row], pd.DataFrame([row])], ignore_index=True)  # a rerun replaces its row
+    cols = [c for c in table.columns if c != 'command'] + ['command']
+    write_atomic(f, table[cols].to_csv(index=False))
 
 
 if __name__ == '__main__': main()

@@ -1,7 +1,7 @@
 """Package a trained model as cxr_vit's default model (cxr_vit/default_model/), with a full model card.
 
-    python tools/ship_default_model.py --model runs/ablate/convstem-final/model \
-        --eval runs/final-eval --train-dir runs/ablate/convstem-final
+    python tools/ship_default_model.py --model runs/final/model --eval runs/final-eval \
+        --train-dir runs/ablate/convstem-3class --row convstem-3class --finalized
 
 --eval is the --out folder of `cxr_vit evaluate` (metrics.json) and of `tools/robustness.py` (robustness.csv)
 on the validation split; --train-dir is the training folder (train_config.json, trainer_state.json).
@@ -21,32 +21,47 @@ def _ci(m: dict) -> str:
     return f"{m['value']:.3f} ({m['ci_low']:.3f}-{m['ci_high']:.3f})"
 
 
-def card(model, metrics: dict, robust: pd.DataFrame | None, train_dir: Path) -> str:
+def card(model, metrics: dict, robust: pd.DataFrame | None, train_dir: Path, row: str, finalized: bool) -> str:
     cxr, meta = get_cxr(model), metrics['meta']
     state = json.loads((train_dir/'trainer_state.json').read_text())
     cfg = json.loads((train_dir/'train_config.json').read_text())
+    minutes = json.loads((train_dir/'calibration.json').read_text())['seconds'] / 60
     rows = ['accuracy', 'balanced_accuracy', 'sensitivity', 'specificity', 'ppv', 'npv', 'f1', 'auroc', 'auprc']
-    mt = metrics['metrics']
+    mt, n_cal = metrics['metrics'], len(cxr['train_patients'])
+    steps = [f"python tools/ablate.py {row}   # = cxr_vit train --preset {cfg['preset']} --data runs/kermany-data/data.csv"]
+    if finalized: steps.append(f"python tools/finalize_model.py --train-dir runs/ablate/{row} --data runs/kermany-data/data.csv --out runs/final/model")
     lines = [model_card(model).rstrip(), '', '## Training', '',
              'Data: the training split of the Kermany et al. pediatric chest X-ray set (Mendeley Data v2, '
              'doi:10.17632/rscbjbr9sj.2, CC BY 4.0), 5,216 images; patient-level split by cxr_vit '
-             f"(`split_patients(val_frac=0.2, seed=0)`): {len(cxr['train_patients']):,} training patients; "
-             f"validation {meta['n_images']:,} images of {meta['n_patients']:,} patients.", '',
-             f"Preset `cpu-convvit` (`cxr_vit train --preset cpu-convvit`, or `python tools/ablate.py convstem-final`), "
-             f"{cfg.get('epochs')} epochs, {state.get('global_step')} optimizer steps, trained from scratch on a 2-core CPU.", '',
+             f"(`split_patients(val_frac=0.2, seed=0)`); validation {meta['n_images']:,} images of {meta['n_patients']:,} patients. "
+             + (f"{cfg['calib_frac']:.0%} of the training patients were held out of training to fit the temperature and the "
+                f"threshold (`hold_out_calibration`); {n_cal:,} patients shaped the model (training + calibration)."
+                if cfg.get('calib_frac') else f"{n_cal:,} training patients."), '',
+             f"Preset `{cfg['preset']}`: {cfg.get('epochs')} epochs, {state.get('global_step')} optimizer steps, "
+             f"{minutes:.0f} minutes from scratch on a 2-core CPU. Reproduce with:", '', '```', *steps, '```', '',
              '## Validation (patient-level, 95% CIs by patient bootstrap)', '',
              f"| metric | at the stored threshold {metrics['thresholds']['model']:.3f} | at 0.5 |", '|---|---|---|']
     lines += [f"| {r} | {_ci(mt['model'][r])} | {_ci(mt['0.5'][r])} |" for r in rows]
+    mc = metrics.get('multiclass')
+    if mc and mc.get('viral_vs_bacterial'):
+        vb = mc['viral_vs_bacterial']
+        lines += ['', f"Bacterial vs viral (among the {vb['n_bacterial'] + vb['n_viral']:,} pneumonia images): AUROC "
+                  f"{vb['auroc']:.3f} ({vb['ci_low']:.3f}-{vb['ci_high']:.3f}) on P(viral) / (P(viral) + P(bacterial)).", '',
+                  '3-class confusion (argmax; rows true, columns predicted; ' + ', '.join(mc['labels']) + '): '
+                  + '; '.join(' '.join(str(int(v)) for v in r) for r in mc['confusion']) + '.']
     cal = metrics['calibration']
     lines += ['', f"Calibration: temperature {cxr['temperature']:.3f}; expected calibration error ({cal['n_bins']} bins) "
-              f"{cal['ece_before']:.3f} before, {cal['ece_after']:.3f} after temperature scaling.", '',
+              f"{cal['ece_before']:.3f} before, {cal['ece_after']:.3f} after temperature scaling.", '']
+    lines += ['The threshold (Youden) and the temperature were fitted on the held-out calibration patients, not on '
+              'validation: every figure above is out of sample.' if cfg.get('calib_frac') else
               'The threshold (Youden) and the temperature were fitted on this same validation split, so the '
               'threshold-dependent rows and the calibration are optimistic; AUROC and AUPRC do not depend on them.']
     if robust is not None:
         lines += ['', '## Robustness to synthesized acquisition shifts (validation)', '',
-                  '| condition | AUROC | change vs clean (paired 95% CI) | verdict (within 0.01) |', '|---|---|---|---|']
-        lines += [f"| {r.condition} | {r.auroc:.4f} | {r.delta_auroc:+.4f} ({r.delta_low:+.4f}, {r.delta_high:+.4f}) | {r.verdict} |"
-                  for r in robust.itertuples()]
+                  '| condition | AUROC | change vs clean (paired 95% CI) | verdict (within 0.01) | sensitivity | specificity |',
+                  '|---|---|---|---|---|---|']
+        lines += [f"| {r.condition} | {r.auroc:.4f} | {r.delta_auroc:+.4f} ({r.delta_low:+.4f}, {r.delta_high:+.4f}) | "
+                  f"{r.verdict} | {r.sensitivity:.3f} | {r.specificity:.3f} |" for r in robust.itertuples()]
     lines += ['', '## Limitations', '',
               'Trained and validated on one hospital\'s pediatric (1-5 years) anterior-posterior chest X-rays; the '
               'official test split of the same dataset, from a different period, is held back and was not used. '
@@ -60,6 +75,8 @@ def main(argv=None):
     ap.add_argument('--model', required=True)
     ap.add_argument('--eval', required=True)
     ap.add_argument('--train-dir', required=True)
+    ap.add_argument('--row', required=True, help='the tools/ablate.py row that trained it')
+    ap.add_argument('--finalized', action='store_true', help='the model went through tools/finalize_model.py')
     a = ap.parse_args(argv)
     model = load_model(a.model)
     metrics = json.loads((Path(a.eval)/'metrics.json').read_text())
@@ -67,7 +84,7 @@ def main(argv=None):
     dst = ROOT/'cxr_vit/default_model'
     shutil.rmtree(dst, ignore_errors=True); dst.mkdir(parents=True)
     for f in ('config.json', 'model.safetensors'): shutil.copy(Path(a.model)/f, dst/f)
-    (dst/'README.md').write_text(card(model, metrics, pd.read_csv(rob) if rob.exists() else None, Path(a.train_dir)))
+    (dst/'README.md').write_text(card(model, metrics, pd.read_csv(rob) if rob.exists() else None, Path(a.train_dir), a.row, a.finalized))
     size = sum(f.stat().st_size for f in dst.iterdir()) / 1e6
     print(f'{dst}: {size:.1f} MB')
 
