@@ -379,7 +379,7 @@ def _confusion_frame(c: Mapping[str, int]) -> pd.DataFrame:
 
 
 def _calibration(y, p_before, temperature, n_bins) -> dict[str, Any]:
-    src = 'given (fitted on validation data)'
+    src = 'given (stored with the model, fitted on held-out data)'
     if temperature is None:
         temperature, src = (fit_temperature(p_before, y), 'fitted on this set (in-sample, optimistic)') \
             if len(np.unique(y)) == 2 and np.ptp(p_before) > 0 else (1.0, 'none (one class only or constant scores)')

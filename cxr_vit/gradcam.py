@@ -34,8 +34,7 @@ __all__ = ['METHODS', 'find_blocks', 'default_layer', 'DegenerateLayerError', 't
            'token_masks', 'explain_batch', 'explain', 'normalize_maps', 'upsample', 'LogitsOnly', 'to_image', 'overlay',
            'reinit_', 'randomization_steps', 'randomization_check', 'plot_randomization', 'blurred', 'random_maps',
            'deletion_insertion', 'faithfulness_table', 'plot_deletion_insertion', 'thorax_masks', 'region_shares',
-           'image_files', 'explain_paths', 'cli_explain', 'pick_examples', 'gallery', 'pneumonia_subtype_targets',
-           'report_stage']
+           'image_files', 'explain_paths', 'cli_explain', 'pick_examples', 'gallery', 'report_stage']
 
 # %% ../nbs/05_gradcam.ipynb #d129b354
 _PRE_ATTN_NORMS = ('layernorm_before', 'norm1', 'ln_1', 'layer_norm1')  # transformers ViT/DeiT/BEiT, timm/Dinov2, CLIP-like
@@ -113,6 +112,11 @@ def resolve_targets(model: nn.Module, logits: torch.Tensor, target=None) -> torc
     "Class index per image: argmax of `logits` when `target` is None, else an index/label name or one per image."
     n, k = logits.shape
     if target is None: return logits.argmax(1)
+    labels = [str(v).lower() for _, v in sorted((getattr(getattr(model, 'config', None), 'id2label', None) or {}).items())]
+    if isinstance(target, str) and target.lower() == 'pneumonia' and 'pneumonia' not in labels and 'normal' in labels:
+        z = logits.detach().clone()                      # normal / bacterial / viral: each image's likelier pneumonia class
+        z[:, labels.index('normal')] = -torch.inf
+        return z.argmax(1)
     if isinstance(target, (str, int, np.integer)): return torch.full((n,), _class_index(model, target, k), dtype=torch.long)
     ts = [_class_index(model, t, k) for t in (target.tolist() if hasattr(target, 'tolist') else target)]
     if len(ts) != n: raise ValueError(f'{len(ts)} targets for {n} images')
@@ -573,18 +577,9 @@ def gallery(model: nn.Module, examples: pd.DataFrame, method: str = 'gradcam', t
         for c, i in enumerate(np.flatnonzero(examples.outcome.values == o)):
             row = examples.iloc[i]
             overlay(images[i], maps[i], f'{o} · true {row.label} · p={row.prob:.2f}\n{Path(row.path).name[:34]}', _preprocessing(model), ax=axes[r, c], colorbar=False)
-    what = 'the predicted class' if target is None else target if isinstance(target, str) else \
-        'each image\'s ' + '/'.join(sorted(set(map(str, target))))
+    what = 'the predicted class' if target is None else target
     fig.suptitle(f'{method} maps for {what}; p = predicted probability in predictions.csv', fontsize=10)
     return fig
-
-def pneumonia_subtype_targets(model: nn.Module, paths, preprocess: Callable | None = None) -> list[str]:
-    "For a normal / bacterial / viral model: each image's more likely pneumonia class, the one its map should explain."
-    x = (preprocess or model_preprocess)([read_xray(p) for p in paths], model)
-    with torch.no_grad(): z = _logits(_forward(model.eval(), x)).float()
-    labels = _labels(model)
-    z[:, [i for i, l in labels.items() if l == 'normal']] = -torch.inf
-    return [labels[int(i)] for i in z.argmax(1)]
 
 def report_stage(run_dir, model_dir=None, predictions_csv=None, n_examples: int = 4, method: str = 'gradcam',
                  n_checks: int = 8, steps: int = 10, preprocess: Callable | None = None) -> dict:
@@ -595,10 +590,9 @@ def report_stage(run_dir, model_dir=None, predictions_csv=None, n_examples: int 
     labels, threshold = _labels(model), decision_threshold(model)
     subtypes = 'pneumonia' not in labels.values() and 'normal' in labels.values()  # normal / bacterial / viral
     positive = 'pneumonia' if subtypes or 'pneumonia' in labels.values() else labels.get(len(labels) - 1, '1')
-    ex = pick_examples(preds, n_examples, threshold, positive)
-    target = pneumonia_subtype_targets(model, ex.path, preprocess) if subtypes else positive
-    explain_paths(model, ex.path, out / 'overlays', method, target, progress=False, preprocess=preprocess)
-    figs = {'gallery': gallery(model, ex, method, target, preprocess)}
+    ex = pick_examples(preds, n_examples, threshold, positive)   # (3 classes: 'pneumonia' = the likelier subtype)
+    explain_paths(model, ex.path, out / 'overlays', method, positive, progress=False, preprocess=preprocess)
+    figs = {'gallery': gallery(model, ex, method, positive, preprocess)}
     sample = preds.iloc[np.random.default_rng(0).permutation(len(preds))[:n_checks]]
     x = (preprocess or model_preprocess)([read_xray(p) for p in sample.path], model)
     maps = explain(model, x, method)
@@ -607,8 +601,7 @@ def report_stage(run_dir, model_dir=None, predictions_csv=None, n_examples: int 
     figs.update(randomization=plot_randomization(rc), deletion_insertion=plot_deletion_insertion(di, dr, method))
     for k, f in figs.items(): write_atomic(out / f'{k}.png', _png(f, dpi=110))
     shares = region_shares(maps)
-    checks = dict(method=method, n_images=len(x), positive=positive, examples_target=target if isinstance(target, str) else list(target),
-                  checks_target='predicted class',
+    checks = dict(method=method, n_images=len(x), positive=positive, checks_target='predicted class',
                   randomization=rc.groupby('randomized', sort=False).spearman.mean().round(4).to_dict(),
                   faithfulness=faithfulness_table(di, dr).to_dict(), thorax_share=round(float(shares.thorax_share.mean()), 4),
                   outside_share=round(float(shares.outside_share.mean()), 4), thorax_area=round(float(shares.thorax_area[0]), 4),

@@ -629,6 +629,9 @@ def _load_hf(src: str, labels=None, **kwargs) -> PreTrainedModel:
     if local and not (Path(src) / 'config.json').exists():
         raise FileNotFoundError(f'{src}: not a model folder (no config.json); save_model writes one')
     offline = not local and _local_only()
+    from transformers.utils import logging as hf_logging
+    quiet = local and hf_logging.is_progress_bar_enabled()  # a local folder loads in a blink: no "Loading weights" bar
+    if quiet: hf_logging.disable_progress_bar()
     try:
         model, info = AutoModelForImageClassification.from_pretrained(
             src, local_files_only=offline, output_loading_info=True, **kwargs)
@@ -637,6 +640,8 @@ def _load_hf(src: str, labels=None, **kwargs) -> PreTrainedModel:
         why = _why_offline()
         raise HubUnavailableError(f'{src}: no such file or folder, and as a hub id: the Hugging Face hub is {why} and '
                                   'it is not in the local cache; pass a model folder or a weights file') from e
+    finally:
+        if quiet: hf_logging.enable_progress_bar()
     if info.get('missing_keys') or info.get('mismatched_keys'):
         raise ValueError(f"{src}: weights missing for {sorted(info['missing_keys'])[:5]} "
                          f"(mismatched: {list(info.get('mismatched_keys', []))[:5]})")

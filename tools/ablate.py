@@ -8,7 +8,9 @@ writes: `cxr_vit run --data ../shared/data/chest_xray --stages 01_data --name ke
 validation figures of its final epoch and the wall time. EVAL_ROWS train nothing: they score a trained row's
 model under a test-time choice (centre crop, test-time augmentation); `minutes` is then the
 prediction time. Each command writes its row into results/ablations.csv (a rerun replaces it); all rows are
-scored on validation at threshold 0.5, argmax of the logits.
+scored on validation with the argmax of the logits as the decision (pneumonia = any class but normal; for two
+classes that is threshold 0.5); `loss` is the validation cross-entropy (with label smoothing where the row trains
+with it), so it compares only rows of the same kind.
 """
 import argparse, json, time
 from pathlib import Path
@@ -33,14 +35,16 @@ def plain_vit(labels=LABELS, image_size=None, **kw):
     return m
 
 
-ROWS = {  # name -> (what changes vs the cpu-convvit preset, overrides)
-    'plain-vit-6ep': ('plain ViT, 16x16 patches (8x8 tokens), light augmentation, 6 epochs',
-                      dict(model='vit-t-128-p16', augment=AugmentConfig(), epochs=6)),
-    'convstem-6ep': ('conv stem (16x16 tokens), light augmentation, 6 epochs',
-                     dict(augment=AugmentConfig(), epochs=6)),
-    'convstem-final': ('conv stem, stronger augmentation + blur, 20 epochs (the cpu-convvit preset)', dict()),
+ROWS = {  # name -> (what changes vs the cpu-convvit preset, overrides); full-frame rows predate match_crop
+    'plain-vit-6ep': ('plain ViT, 16x16 patches (8x8 tokens), light augmentation, 6 epochs, full frame',
+                      dict(model='vit-t-128-p16', augment=AugmentConfig(), epochs=6, match_crop=False)),
+    'convstem-6ep': ('conv stem (16x16 tokens), light augmentation, 6 epochs, full frame',
+                     dict(augment=AugmentConfig(), epochs=6, match_crop=False)),
+    'convstem-final': ('conv stem, stronger augmentation + blur, 20 epochs (the cpu-convvit preset), full frame',
+                       dict(match_crop=False)),
     'convstem-3class': ('3-class head (normal/bacterial/viral), no class weights, no label smoothing, 10% of training '
-                        'patients held out for calibration (the cpu-convvit-3class preset)', dict(preset='cpu-convvit-3class')),
+                        'patients held out for calibration (the cpu-convvit-3class preset), full frame',
+                        dict(preset='cpu-convvit-3class', match_crop=False)),
 }
 
 
@@ -49,7 +53,10 @@ EVAL_ROWS = {  # name -> (what, base row whose trained model is evaluated, how):
                    'the match_crop default)', 'convstem-final', dict(crop='matched')),
     'final-crop-tta': ('as final-crop, averaging the logits of 5 views (crops 0.918 / 0.85 / 1.0, rotations +-5 deg)',
                        'convstem-final', dict(crop='matched', tta=True)),
+    '3class-crop': ('convstem-3class evaluated on the matched centre crop (the shipped default model, before its '
+                    'temperature and threshold)', 'convstem-3class', dict(crop='matched')),
 }
+ORDER = ['plain-vit-6ep', 'convstem-6ep', 'convstem-final', 'final-crop', 'final-crop-tta', 'convstem-3class', '3class-crop']  # the table's row order: each step next to the one it changes
 
 
 def tta_views(img, crop_pct: float):
@@ -118,6 +125,7 @@ def main(argv=None):
     f = ROOT/'results/ablations.csv'
     old = pd.read_csv(f) if f.exists() else pd.DataFrame(columns=list(row))
     table = pd.concat([old[old.row != a.row], pd.DataFrame([row])], ignore_index=True)  # a rerun replaces its row
+    table = table.sort_values('row', key=lambda r: r.map(lambda x: ORDER.index(x) if x in ORDER else len(ORDER)), kind='stable')
     cols = [c for c in table.columns if c != 'command'] + ['command']
     write_atomic(f, table[cols].to_csv(index=False))
 

@@ -53,7 +53,8 @@ def card(model, metrics: dict, robust: pd.DataFrame | None, train_dir: Path, row
     lines += ['', f"Calibration: temperature {cxr['temperature']:.3f}; expected calibration error ({cal['n_bins']} bins) "
               f"{cal['ece_before']:.3f} before, {cal['ece_after']:.3f} after temperature scaling.", '']
     lines += ['The threshold (Youden) and the temperature were fitted on the held-out calibration patients, not on '
-              'validation: every figure above is out of sample.' if cfg.get('calib_frac') else
+              'validation: the threshold-dependent figures and the calibration above are not fitted to the images they '
+              'are reported on.' if cfg.get('calib_frac') else
               'The threshold (Youden) and the temperature were fitted on this same validation split, so the '
               'threshold-dependent rows and the calibration are optimistic; AUROC and AUPRC do not depend on them.']
     if robust is not None:
