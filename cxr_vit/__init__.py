@@ -2,6 +2,6 @@
 
 Modules:
 
-- `cxr_vit.train`: Presets as dataclasses (`seed-recipe` is the reference recipe, on a patient-level split), a torch `Dataset` over the data table that preprocesses as the model says, and transformers' `Trainer` underneath — so the same call trains on a CPU, one GPU, many GPUs or many nodes, with mixed precision, clipping, a checkpoint every epoch, resume, early stopping and logs. After training, the temperature and the decision threshold are fitted on validation and saved with the weights, together with the list of training patients."""
+- `cxr_vit.train`: Presets as dataclasses (`seed-recipe` is the reference recipe, on a patient-level split), a torch `Dataset` over the data table that preprocesses as the model says, and transformers' `Trainer` underneath — so the same call trains on a CPU, one GPU, many GPUs or many nodes, with mixed precision, clipping, a checkpoint every epoch, resume, early stopping and logs. After training, the temperature and the decision threshold are fitted on patients held out of training (a calibration split, or else validation) and saved with the weights, together with the list of the patients that shaped the model."""
 
 __version__ = "0.1.0"

@@ -378,12 +378,14 @@ def _confusion_frame(c: Mapping[str, int]) -> pd.DataFrame:
                         columns=pd.Index(LABELS, name='predicted'))
 
 
-def _calibration(y, p_before, temperature, n_bins) -> dict[str, Any]:
+def _calibration(y, p_before, temperature, n_bins, p_after=None) -> dict[str, Any]:
+    "Reliability before and after the temperature; `p_after`: the model's own calibrated probabilities, when known."
     src = 'given (stored with the model, fitted on held-out data)'
     if temperature is None:
         temperature, src = (fit_temperature(p_before, y), 'fitted on this set (in-sample, optimistic)') \
             if len(np.unique(y)) == 2 and np.ptp(p_before) > 0 else (1.0, 'none (one class only or constant scores)')
-    p_after = apply_temperature(p_before, temperature, kind='probs')
+        p_after = None
+    if p_after is None: p_after = apply_temperature(p_before, temperature, kind='probs')
     return dict(n_bins=n_bins, binning='equal-width on p(pneumonia)', temperature=float(temperature),
                 temperature_source=src, ece_before=expected_calibration_error(y, p_before, n_bins),
                 ece_after=expected_calibration_error(y, p_after, n_bins),
@@ -424,7 +426,8 @@ def evaluate(y_true, p, patients=None, subtypes=None, paths=None, threshold: flo
         predictions=pred, thresholds=thresholds, metrics=long,
         confusion={k: _confusion_frame(confusion_counts(y, p, t)) for k, t in thresholds.items()},
         reports={k: classification_report_table(y, p, t) for k, t in thresholds.items()}, subgroups=sub,
-        calibration=_calibration(y, p_before, temperature, n_bins), multiclass=mc, notes=notes,
+        calibration=_calibration(y, p_before, temperature, n_bins, p if p_uncalibrated is not None else None),
+        multiclass=mc, notes=notes,
         meta=dict(n_images=n, n_patients=int(len(np.unique(patient_codes(patients, n)))), n_pneumonia=int(y.sum()),
                   n_normal=int(n - y.sum()), n_boot=n_boot, seed=seed, confidence=confidence, ci_method=CI_METHOD,
                   rule='pneumonia if p >= threshold'))
@@ -775,6 +778,11 @@ def cli_evaluate(argv: Sequence[str] | None = None, *, load: Callable | None = N
     with pd.option_context('display.width', 200, 'display.max_columns', 20):
         print(f"{res.meta['n_images']} images, {res.meta['n_patients']} patients; 95% CIs: {CI_METHOD}")
         print(res.table().drop(columns=('', 'ci_method')).to_string())
+    c = res.calibration
+    print(f"ECE ({c['n_bins']} bins): {c['ece_before']:.3f} before, {c['ece_after']:.3f} after temperature {c['temperature']:.3g} ({c['temperature_source']})")
+    vb = (res.multiclass or {}).get('viral_vs_bacterial')
+    if vb: print(f"viral vs bacterial AUROC {vb['auroc']:.3f} ({vb['ci_low']:.3f}-{vb['ci_high']:.3f}); "
+                 f"{vb['n_viral']} viral, {vb['n_bacterial']} bacterial images")
     for n in res.notes: print(f"note: {n}")
     if a.out: print(f"report written to {Path(save_report(res, a.out)['metrics.json']).parent}")
     return 0

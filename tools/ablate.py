@@ -45,6 +45,8 @@ ROWS = {  # name -> (what changes vs the cpu-convvit preset, overrides); full-fr
     'convstem-3class': ('3-class head (normal/bacterial/viral), no class weights, no label smoothing, 10% of training '
                         'patients held out for calibration (the cpu-convvit-3class preset), full frame',
                         dict(preset='cpu-convvit-3class', match_crop=False)),
+    'convstem-3class-30ep': ('the cpu-convvit-3class preset (matched centre crop), 30 epochs instead of 20',
+                             dict(preset='cpu-convvit-3class', epochs=30)),
 }
 
 
@@ -56,7 +58,8 @@ EVAL_ROWS = {  # name -> (what, base row whose trained model is evaluated, how):
     '3class-crop': ('convstem-3class evaluated on the matched centre crop (the shipped default model, before its '
                     'temperature and threshold)', 'convstem-3class', dict(crop='matched')),
 }
-ORDER = ['plain-vit-6ep', 'convstem-6ep', 'convstem-final', 'final-crop', 'final-crop-tta', 'convstem-3class', '3class-crop']  # the table's row order: each step next to the one it changes
+ORDER = ['plain-vit-6ep', 'convstem-6ep', 'convstem-final', 'final-crop', 'final-crop-tta', 'convstem-3class', '3class-crop',
+         'convstem-3class-30ep']  # the table's row order: each step next to the one it changes
 
 
 def tta_views(img, crop_pct: float):
