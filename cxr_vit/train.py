@@ -125,10 +125,10 @@ TRAIN_PRESETS: dict[str, TrainConfig] = {
         augment=AugmentConfig(scale=(0.7, 1.0), degrees=10, brightness=0.2, contrast=0.2, gamma=(0.7, 1.4), blur=0.2),
         epochs=20, batch_size=64, lr=5e-4, weight_decay=0.05, decay_all=False, schedule='cosine', warmup=0.05,
         label_smoothing=0.1, bf16=True, eval_batch_size=128, logging_steps=20, save_total_limit=2),
-    'cpu-convvit-3class': TrainConfig(  # the same, with a normal / bacterial / viral head, calibrated on held-out patients
+    'cpu-convvit-3class': TrainConfig(  # the default model: normal / bacterial / viral, calibrated on held-out patients
         model='convvit-s-128', pretrained=False, classes='subtype', balance='none', calib_frac=0.1,
         augment=AugmentConfig(scale=(0.7, 1.0), degrees=10, brightness=0.2, contrast=0.2, gamma=(0.7, 1.4), blur=0.2),
-        epochs=20, batch_size=64, lr=5e-4, weight_decay=0.05, decay_all=False, schedule='cosine', warmup=0.05,
+        epochs=30, batch_size=64, lr=5e-4, weight_decay=0.05, decay_all=False, schedule='cosine', warmup=0.05,
         label_smoothing=0.0, bf16=True, eval_batch_size=128, logging_steps=20, save_total_limit=2),
     'tiny-test': TrainConfig(model='tiny-vit', pretrained=False, epochs=2, batch_size=8, lr=1e-3,
                              eval_batch_size=32, logging_steps=1, progress_bar=False),

@@ -43,9 +43,9 @@ ROWS = {  # name -> (what changes vs the cpu-convvit preset, overrides); full-fr
     'convstem-final': ('conv stem, stronger augmentation + blur, 20 epochs (the cpu-convvit preset), full frame',
                        dict(match_crop=False)),
     'convstem-3class': ('3-class head (normal/bacterial/viral), no class weights, no label smoothing, 10% of training '
-                        'patients held out for calibration (the cpu-convvit-3class preset), full frame',
-                        dict(preset='cpu-convvit-3class', match_crop=False)),
-    'convstem-3class-30ep': ('the cpu-convvit-3class preset (matched centre crop), 30 epochs instead of 20',
+                        'patients held out for calibration (the cpu-convvit-3class preset at 20 epochs), full frame',
+                        dict(preset='cpu-convvit-3class', epochs=20, match_crop=False)),
+    'convstem-3class-30ep': ('the cpu-convvit-3class preset: as 3class-crop, trained 30 epochs instead of 20 (the default model)',
                              dict(preset='cpu-convvit-3class', epochs=30)),
 }
 
@@ -55,8 +55,7 @@ EVAL_ROWS = {  # name -> (what, base row whose trained model is evaluated, how):
                    'the match_crop default)', 'convstem-final', dict(crop='matched')),
     'final-crop-tta': ('as final-crop, averaging the logits of 5 views (crops 0.918 / 0.85 / 1.0, rotations +-5 deg)',
                        'convstem-final', dict(crop='matched', tta=True)),
-    '3class-crop': ('convstem-3class evaluated on the matched centre crop (the shipped default model, before its '
-                    'temperature and threshold)', 'convstem-3class', dict(crop='matched')),
+    '3class-crop': ('convstem-3class evaluated on the matched centre crop (before its temperature and threshold)', 'convstem-3class', dict(crop='matched')),
 }
 ORDER = ['plain-vit-6ep', 'convstem-6ep', 'convstem-final', 'final-crop', 'final-crop-tta', 'convstem-3class', '3class-crop',
          'convstem-3class-30ep']  # the table's row order: each step next to the one it changes
