@@ -1,7 +1,7 @@
 """Package a trained model as cxr_vit's default model (cxr_vit/default_model/), with a full model card.
 
-    python tools/ship_default_model.py --model runs/final/model --eval runs/final-eval \
-        --train-dir runs/ablate/convstem-3class --row convstem-3class --finalized
+    python tools/ship_default_model.py --model runs/ablate/convstem-3class-30ep/model --eval runs/final-eval30 \
+        --train-dir runs/ablate/convstem-3class-30ep --row convstem-3class-30ep
 
 --eval is the --out folder of `cxr_vit evaluate` (metrics.json) and of `tools/robustness.py` (robustness.csv)
 on the validation split; --train-dir is the training folder (train_config.json, trainer_state.json).
@@ -21,7 +21,7 @@ def _ci(m: dict) -> str:
     return f"{m['value']:.3f} ({m['ci_low']:.3f}-{m['ci_high']:.3f})"
 
 
-def card(model, metrics: dict, robust: pd.DataFrame | None, train_dir: Path, row: str, finalized: bool) -> str:
+def card(model, metrics: dict, robust: pd.DataFrame | None, train_dir: Path, row: str) -> str:
     cxr, meta = get_cxr(model), metrics['meta']
     state = json.loads((train_dir/'trainer_state.json').read_text())
     cfg = json.loads((train_dir/'train_config.json').read_text())
@@ -29,7 +29,6 @@ def card(model, metrics: dict, robust: pd.DataFrame | None, train_dir: Path, row
     rows = ['accuracy', 'balanced_accuracy', 'sensitivity', 'specificity', 'ppv', 'npv', 'f1', 'auroc', 'auprc']
     mt, n_cal = metrics['metrics'], len(cxr['train_patients'])
     steps = [f"python tools/ablate.py {row}   # = cxr_vit train --preset {cfg['preset']} --data runs/kermany-data/data.csv"]
-    if finalized: steps.append(f"python tools/finalize_model.py --train-dir runs/ablate/{row} --data runs/kermany-data/data.csv --out runs/final/model")
     lines = [model_card(model).rstrip(), '', '## Training', '',
              'Data: the training split of the Kermany et al. pediatric chest X-ray set (Mendeley Data v2, '
              'doi:10.17632/rscbjbr9sj.2, CC BY 4.0), 5,216 images; patient-level split by cxr_vit '
@@ -77,7 +76,6 @@ def main(argv=None):
     ap.add_argument('--eval', required=True)
     ap.add_argument('--train-dir', required=True)
     ap.add_argument('--row', required=True, help='the tools/ablate.py row that trained it')
-    ap.add_argument('--finalized', action='store_true', help='the model went through tools/finalize_model.py')
     a = ap.parse_args(argv)
     model = load_model(a.model)
     metrics = json.loads((Path(a.eval)/'metrics.json').read_text())
@@ -85,7 +83,7 @@ def main(argv=None):
     dst = ROOT/'cxr_vit/default_model'
     shutil.rmtree(dst, ignore_errors=True); dst.mkdir(parents=True)
     for f in ('config.json', 'model.safetensors'): shutil.copy(Path(a.model)/f, dst/f)
-    (dst/'README.md').write_text(card(model, metrics, pd.read_csv(rob) if rob.exists() else None, Path(a.train_dir), a.row, a.finalized))
+    (dst/'README.md').write_text(card(model, metrics, pd.read_csv(rob) if rob.exists() else None, Path(a.train_dir), a.row))
     size = sum(f.stat().st_size for f in dst.iterdir()) / 1e6
     print(f'{dst}: {size:.1f} MB')
 
