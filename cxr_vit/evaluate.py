@@ -34,11 +34,11 @@ __all__ = ['log', 'METRICS', 'PROPORTIONS', 'CI_METHOD', 'rates_from_counts', 'a
            'confusion_counts', 'ranking_metrics', 'binary_metrics', 'wilson_interval', 'patient_codes',
            'bootstrap_weights', 'weighted_ranking', 'bootstrap_metrics', 'percentile_ci', 'metrics_table', 'wide_table',
            'choose_threshold', 'apply_temperature', 'fit_temperature', 'calibration_bins', 'expected_calibration_error',
-           'proportion_boot_ci', 'subgroup_table', 'multiclass_metrics', 'classification_report_table', 'EvalResult',
-           'evaluate', 'plot_roc', 'plot_pr', 'plot_confusion', 'plot_reliability', 'plot_score_hist', 'report_figures',
-           'TrainPatientsError', 'model_config', 'check_train_patients', 'sha256_file', 'data_fingerprint',
-           'model_dir_of', 'evaluate_model', 'package_versions', 'result_dict', 'save_report', 'external_resources',
-           'export_html', 'load_eval_table', 'select_split', 'cli_evaluate']
+           'proportion_boot_ci', 'subgroup_table', 'multiclass_metrics', 'viral_share', 'classification_report_table',
+           'EvalResult', 'evaluate', 'plot_roc', 'plot_pr', 'plot_confusion', 'plot_reliability', 'plot_score_hist',
+           'report_figures', 'TrainPatientsError', 'model_config', 'check_train_patients', 'sha256_file',
+           'data_fingerprint', 'model_dir_of', 'evaluate_model', 'package_versions', 'result_dict', 'save_report',
+           'external_resources', 'export_html', 'load_eval_table', 'select_split', 'cli_evaluate']
 
 # %% ../nbs/04_evaluate.ipynb #f8b40d44
 METRICS = ['accuracy', 'balanced_accuracy', 'sensitivity', 'specificity', 'ppv', 'npv', 'f1', 'auroc', 'auprc']
@@ -333,12 +333,18 @@ def multiclass_metrics(subtypes, probs, labels: Sequence[str] = SUBTYPES, patien
                 viral_vs_bacterial=_viral_vs_bacterial(truth, probs, labels, patients, n_boot, seed, confidence))
 
 
-def _viral_vs_bacterial(truth, probs, labels, patients, n_boot, seed, confidence) -> dict | None:
-    "Among the pneumonias: AUROC of P(viral) / (P(viral) + P(bacterial)) for viral vs bacterial, patient-bootstrap CI."
-    if not {'bacterial', 'viral'} <= set(labels): return None
+def viral_share(probs, labels: Sequence[str] = SUBTYPES) -> np.ndarray:
+    "P(viral) / (P(viral) + P(bacterial)) per row of class probabilities: the viral-vs-bacterial score of a pneumonia."
+    probs = np.asarray(probs, float)
     b, v = list(labels).index('bacterial'), list(labels).index('viral')
+    return probs[:, v] / np.clip(probs[:, v] + probs[:, b], 1e-12, None)
+
+
+def _viral_vs_bacterial(truth, probs, labels, patients, n_boot, seed, confidence) -> dict | None:
+    "Among the pneumonias: AUROC of `viral_share` for viral vs bacterial, patient-bootstrap CI."
+    if not {'bacterial', 'viral'} <= set(labels): return None
     pn = np.isin(truth, ['bacterial', 'viral'])
-    y, s = (truth[pn] == 'viral').astype(int), probs[pn, v] / np.clip(probs[pn, v] + probs[pn, b], 1e-12, None)
+    y, s = (truth[pn] == 'viral').astype(int), viral_share(probs[pn], labels)
     if len(np.unique(y)) < 2: return dict(auroc=np.nan, ci_low=np.nan, ci_high=np.nan, n_bacterial=int((y == 0).sum()), n_viral=int(y.sum()))
     pats = np.asarray(patients)[pn] if patients is not None else None
     lo, hi = percentile_ci(bootstrap_metrics(y, s, pats, n_boot=n_boot, seed=seed)['0.5']['auroc'], confidence) if n_boot else (np.nan, np.nan)

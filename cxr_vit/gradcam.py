@@ -99,8 +99,12 @@ def _logits(out) -> torch.Tensor:
     return out.logits if hasattr(out, 'logits') else out
 
 # %% ../nbs/05_gradcam.ipynb #c33c2bb9
+def _labels(model) -> dict[int, str]:
+    "The model's class names by index (`config.id2label`; empty for a model without one)."
+    return {int(k): str(v) for k, v in (getattr(getattr(model, 'config', None), 'id2label', None) or {}).items()}
+
 def _class_index(model: nn.Module, t, n_classes: int) -> int:
-    id2label = {int(k): str(v) for k, v in (getattr(getattr(model, 'config', None), 'id2label', None) or {}).items()}
+    id2label = _labels(model)
     if isinstance(t, str):
         names = {v.lower(): k for k, v in id2label.items()}
         if t.lower() not in names: raise ValueError(f'unknown class {t!r}; the model has {sorted(id2label.values())}')
@@ -112,7 +116,7 @@ def resolve_targets(model: nn.Module, logits: torch.Tensor, target=None) -> torc
     "Class index per image: argmax of `logits` when `target` is None, else an index/label name or one per image."
     n, k = logits.shape
     if target is None: return logits.argmax(1)
-    labels = [str(v).lower() for _, v in sorted((getattr(getattr(model, 'config', None), 'id2label', None) or {}).items())]
+    labels = [v.lower() for _, v in sorted(_labels(model).items())]
     if isinstance(target, str) and target.lower() == 'pneumonia' and 'pneumonia' not in labels and 'normal' in labels:
         z = logits.detach().clone()                      # normal / bacterial / viral: each image's likelier pneumonia class
         z[:, labels.index('normal')] = -torch.inf
@@ -464,9 +468,6 @@ def _npy(a: np.ndarray) -> bytes:
     "An array as `.npy` bytes (for `write_atomic`)."
     buf = io.BytesIO(); np.save(buf, a)
     return buf.getvalue()
-
-def _labels(model) -> dict[int, str]:
-    return {int(k): str(v) for k, v in (getattr(model.config, 'id2label', None) or {}).items()}
 
 def _class_probs(model, logits: torch.Tensor) -> torch.Tensor:
     "Softmax of the logits, divided by the calibration temperature in `config.cxr` when there is one."

@@ -35,7 +35,7 @@ __all__ = ['log', 'BALANCE_MODES', 'CLASS_MODES', 'TRAIN_PRESETS', 'LOG_COLUMNS'
            'make_model', 'matched_crop_pct', 'RandomGamma', 'augmenter', 'XrayDataset', 'undersample', 'class_weights',
            'BalancedSampler', 'compute_metrics', 'layer_id', 'param_groups', 'CSVLogCallback', 'read_log', 'CxrTrainer',
            'training_args', 'latest_checkpoint', 'calibrate', 'recalibrate', 'read_table', 'hold_out_calibration',
-           'balanced_train', 'make_trainer', 'train', 'cli_train', 'history_tables', 'plot_history']
+           'split_table', 'balanced_train', 'make_trainer', 'train', 'cli_train', 'history_tables', 'plot_history']
 
 # %% ../nbs/03_train.ipynb #415d11ab
 @dataclass
@@ -257,7 +257,8 @@ def compute_metrics(pred) -> dict:
                sensitivity=sens, specificity=spec)
     if prob.shape[1] == 3:  # normal / bacterial / viral: also the subtype among the pneumonias, and 3-class accuracy
         pn = y > 0
-        out.update(viral_auroc=_auroc(y[pn] == 2, prob[pn, 2] / (prob[pn, 1] + prob[pn, 2] + 1e-12)),
+        from cxr_vit.evaluate import viral_share
+        out.update(viral_auroc=_auroc(y[pn] == 2, viral_share(prob[pn], CLASS_MODES['subtype'])),
                    accuracy3=float((cls == y).mean()))
     return out
 
@@ -438,11 +439,9 @@ def calibrate(model, logits: np.ndarray, y: np.ndarray, method: str = 'youden', 
 def recalibrate(model, data, cfg: TrainConfig) -> dict:
     "Refit the temperature and threshold of a trained model on the rows `train` fitted them on (calib, else val)."
     from cxr_vit.model import predict_logits
-    table = read_table(data, cfg.val_frac, cfg.seed)
-    if cfg.calib_frac: table = hold_out_calibration(table, cfg.calib_frac, cfg.seed)
+    table = split_table(data, cfg)
     rows = table[table.split == ('calib' if cfg.calib_frac else 'val')]
-    labels = list(get_cxr(model)['labels'])
-    y = (rows.subtype if labels == list(SUBTYPES) else rows.label).map(labels.index).to_numpy()
+    y = XrayDataset(rows, get_cxr(model)).targets   # the targets train() calibrated on
     z = predict_logits(model, list(rows.path), batch_size=cfg.eval_batch_size)
     return {**calibrate(model, z.numpy(), y, cfg.threshold_method, cfg.target_sensitivity),
             'fitted_on': 'calib' if cfg.calib_frac else 'val'}
@@ -473,6 +472,12 @@ def hold_out_calibration(table: pd.DataFrame, frac: float, seed: int = 0) -> pd.
     out.loc[tr, 'split'] = moved
     if not (out.split == 'calib').any(): raise DatasetError(f'calib_frac={frac}: too few training patients to hold any out')
     return out
+
+
+def split_table(data, cfg: TrainConfig) -> pd.DataFrame:
+    "The table `train` works on: `read_table`, then the calibration patients held out when `cfg.calib_frac` > 0."
+    table = read_table(data, cfg.val_frac, cfg.seed)
+    return hold_out_calibration(table, cfg.calib_frac, cfg.seed) if cfg.calib_frac else table
 
 
 def balanced_train(train: pd.DataFrame, cfg: TrainConfig) -> pd.DataFrame:
@@ -515,8 +520,7 @@ def train(data, preset: str = 'tiny-test', model_name: str | None = None, epochs
     cfg = get_preset(preset, model=model_name, epochs=epochs, **overrides)
     output_dir = Path(output_dir); model_dir = Path(model_dir) if model_dir else output_dir/'model'
     model = make_model(cfg)  # first: a model that cannot be had stops the run before any data is read
-    table = read_table(data, cfg.val_frac, cfg.seed)
-    if cfg.calib_frac: table = hold_out_calibration(table, cfg.calib_frac, cfg.seed)
+    table = split_table(data, cfg)
     trainer = make_trainer(model, table, cfg, output_dir, callbacks, **(trainer_args or {}))
     if trainer.is_world_process_zero():
         output_dir.mkdir(parents=True, exist_ok=True)

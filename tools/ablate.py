@@ -70,13 +70,13 @@ def tta_views(img, crop_pct: float):
 
 
 def eval_row(name: str, data: str, out: Path) -> dict:
-    "Validation figures (threshold 0.5, as the training rows) of an EVAL_ROWS entry."
+    "Validation figures of an EVAL_ROWS entry, scored as the training rows are (compute_metrics)."
     import numpy as np, torch
     from transformers import EvalPrediction
     from cxr_vit.data import load_table
     from cxr_vit.decode import read_xray
     from cxr_vit.model import get_cxr, load_model, predict_logits, update_cxr
-    from cxr_vit.train import compute_metrics, matched_crop_pct
+    from cxr_vit.train import XrayDataset, compute_metrics, matched_crop_pct
     what, base, how = EVAL_ROWS[name]
     cfg = json.loads((out/base/'train_config.json').read_text())
     model = load_model(out/base/'model')
@@ -84,8 +84,7 @@ def eval_row(name: str, data: str, out: Path) -> dict:
     c = matched_crop_pct(cfg['augment']['scale']) if how.get('crop') == 'matched' else 1.0
     update_cxr(model, preprocessing={**pp, 'crop_pct': c})
     val = load_table(data).query("split == 'val'")
-    labels = get_cxr(model)['labels']
-    y = (val.subtype if labels == ['normal', 'bacterial', 'viral'] else val.label).map(labels.index).to_numpy()
+    y = XrayDataset(val, get_cxr(model)).targets  # the labels training scored against
     t0 = time.time()
     if how.get('tta'):
         update_cxr(model, preprocessing={**pp, 'crop_pct': 1.0})  # the views carry their own crops
@@ -98,7 +97,7 @@ def eval_row(name: str, data: str, out: Path) -> dict:
 
 
 def train_row(name: str, data: str, out: Path, resume: bool) -> dict:
-    "Train an ABLATION row from scratch and return its final epoch's validation figures (threshold 0.5)."
+    "Train a ROWS entry from scratch and return its final epoch's validation figures."
     what, over = ROWS[name]
     over = dict(over)
     model, preset = over.pop('model', None), over.pop('preset', 'cpu-convvit')
