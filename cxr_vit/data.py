@@ -5,7 +5,7 @@
 
 # %% ../nbs/01_data.ipynb #f3bb1eed
 from __future__ import annotations
-import hashlib, json, logging, os, re
+import functools, hashlib, json, logging, os, re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,10 +18,10 @@ from .decode import XrayReadError, is_image_file, read_xray
 log = logging.getLogger(__name__)
 
 # %% auto #0
-__all__ = ['log', 'LABELS', 'SUBTYPES', 'COLUMNS', 'parse_kermany_name', 'DatasetError', 'parse_label', 'read_folder',
-           'write_synthetic_image', 'read_manifest', 'read_npz', 'read_dataset', 'sample_dir', 'split_patients',
-           'LeakageError', 'file_digest', 'check_leakage', 'ScanReport', 'scan', 'format_scan', 'cli_scan',
-           'write_atomic', 'save_table', 'load_table']
+__all__ = ['log', 'LABELS', 'SUBTYPES', 'COLUMNS', 'PROGRESS_ENV', 'STAGE_ENV', 'parse_kermany_name', 'DatasetError',
+           'parse_label', 'read_folder', 'write_synthetic_image', 'read_manifest', 'read_npz', 'read_dataset',
+           'sample_dir', 'split_patients', 'LeakageError', 'file_digest', 'check_leakage', 'progress_bar', 'ScanReport',
+           'scan', 'format_scan', 'cli_scan', 'write_atomic', 'save_table', 'load_table']
 
 # %% ../nbs/01_data.ipynb #3e7496e1
 LABELS = ['normal', 'pneumonia']
@@ -76,8 +76,12 @@ def _folder_meta(rel_parts: tuple[str, ...]) -> tuple[str | None, str | None, st
 
 
 def _walk_images(root: Path):
-    "Image files under `root`, skipping macOS clutter and hidden folders, in sorted order."
-    for dirpath, dirnames, filenames in os.walk(root):
+    "Image files under `root` in sorted order: symlinked folders followed (each folder once), macOS clutter and hidden folders skipped."
+    seen = set()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+        st = os.stat(dirpath)
+        if (st.st_dev, st.st_ino) in seen: dirnames[:] = []; continue   # a link back into the tree: walked already
+        seen.add((st.st_dev, st.st_ino))
         dirnames[:] = sorted(d for d in dirnames if d.lower() not in _SKIP_DIRS and not d.startswith('.'))
         for f in sorted(filenames):
             if is_image_file(f): yield Path(dirpath)/f
@@ -89,13 +93,13 @@ def read_folder(root) -> pd.DataFrame:
     rows, unlabelled = {}, []
     for p in _walk_images(root):
         rel = p.relative_to(root)
-        label, subtype, split = _folder_meta(rel.parts[:-1])
+        label, subtype, split = _folder_meta((root.name, *rel.parts[:-1]))  # `root` itself may be test/ or NORMAL/
         if label is None: unlabelled.append(str(rel)); continue
         meta = parse_kermany_name(p.name)
         key = (split, label, p.name)        # the nested zip copy has the same key: keep the shallowest
         if key in rows and len(rows[key]['depth']) <= len(rel.parts): continue
-        rows[key] = dict(path=str(p), label=label, subtype=meta['subtype'] or subtype, patient=meta['patient'],
-                         split=split, depth=rel.parts)
+        rows[key] = dict(path=str(p), label=label, subtype=meta['subtype'] or subtype, split=split, depth=rel.parts,
+                         patient=f"test/{meta['patient']}" if split == 'test' else meta['patient'])  # see above
     if unlabelled:
         log.warning("%s: %d image(s) outside any class folder ignored, e.g. %s", root, len(unlabelled), unlabelled[:3])
     if not rows: raise DatasetError(f"{root}: no images found (expected class folders such as NORMAL/ and PNEUMONIA/)")
@@ -239,6 +243,28 @@ def check_leakage(df: pd.DataFrame, digests: pd.Series | None = None, max_named:
         problems.append(f"{len(dups)} identical image(s) in more than one split: {named}")
     if problems: raise LeakageError('leakage between splits: ' + ' | '.join(problems))
 
+# %% ../nbs/01_data.ipynb #8fd820dd
+PROGRESS_ENV, STAGE_ENV = 'CXR_VIT_PROGRESS', 'CXR_VIT_STAGE'  # set by the pipeline runner for its stage kernels
+
+
+@functools.lru_cache(maxsize=None)
+def _terminal(path: str):
+    "The runner's terminal, opened once for writing (None when there is none or it cannot be opened)."
+    try: return open(path, 'w') if path else None
+    except OSError: return None
+
+
+def progress_bar(iterable=None, **kwargs):
+    "A tqdm bar: `tqdm.auto` normally; in a pipeline stage, drawn on the runner's terminal (or nowhere), never into the notebook."
+    dest = os.environ.get(PROGRESS_ENV)
+    if dest is None:
+        from tqdm.auto import tqdm
+        return tqdm(iterable, **kwargs)
+    from tqdm import tqdm
+    term = _terminal(dest)
+    if stage := os.environ.get(STAGE_ENV): kwargs['desc'] = f"{stage} {kwargs.get('desc') or ''}".strip()
+    return tqdm(iterable, file=term, leave=False, **{**kwargs, 'disable': term is None or kwargs.get('disable', False)})
+
 # %% ../nbs/01_data.ipynb #928117a7
 @dataclass
 class ScanReport:
@@ -297,11 +323,10 @@ def _inspect(path: str) -> tuple[str, str, str]:
 def scan(source=None, val_frac: float = 0.2, test_frac: float = 0.0, seed: int = 0,
          progress: bool | None = None) -> ScanReport:
     "Read, decode, fingerprint and split a dataset; report what was found (None: the embedded sample)."
-    from tqdm.auto import tqdm
     df = read_dataset(source, require_both_classes=False)
     problems = [f"only one class present: no {l} images" for l in LABELS if l not in set(df.label)]
     if progress is None: progress = len(df) > 200
-    info = [_inspect(p) for p in tqdm(df.path, desc='scan', unit='img', disable=not progress)]
+    info = [_inspect(p) for p in progress_bar(df.path, desc='scan', unit='img', disable=not progress)]
     df = df.assign(size=[i[0] for i in info], mode=[i[1] for i in info], error=[i[2] for i in info])
     bad = df[df.error != '']
     good = df[df.error == ''].copy()

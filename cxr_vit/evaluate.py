@@ -12,11 +12,9 @@ import json
 import logging
 import os
 import platform
-import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from html.parser import HTMLParser
 from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
@@ -30,15 +28,16 @@ from .data import LABELS, SUBTYPES, load_table, read_dataset, write_atomic
 log = logging.getLogger(__name__)
 
 # %% auto #0
-__all__ = ['log', 'METRICS', 'PROPORTIONS', 'CI_METHOD', 'rates_from_counts', 'as_binary', 'check_probs', 'predict_labels',
-           'confusion_counts', 'ranking_metrics', 'binary_metrics', 'wilson_interval', 'patient_codes',
-           'bootstrap_weights', 'weighted_ranking', 'bootstrap_metrics', 'percentile_ci', 'metrics_table', 'wide_table',
-           'choose_threshold', 'apply_temperature', 'fit_temperature', 'calibration_bins', 'expected_calibration_error',
-           'proportion_boot_ci', 'subgroup_table', 'multiclass_metrics', 'viral_share', 'classification_report_table',
-           'EvalResult', 'evaluate', 'plot_roc', 'plot_pr', 'plot_confusion', 'plot_reliability', 'plot_score_hist',
-           'report_figures', 'TrainPatientsError', 'model_config', 'check_train_patients', 'sha256_file',
-           'data_fingerprint', 'model_dir_of', 'evaluate_model', 'package_versions', 'result_dict', 'save_report',
-           'external_resources', 'export_html', 'load_eval_table', 'select_split', 'cli_evaluate']
+__all__ = ['log', 'METRICS', 'PROPORTIONS', 'CI_METHOD', 'HEADLINE', 'rates_from_counts', 'as_binary', 'check_probs',
+           'predict_labels', 'confusion_counts', 'ranking_metrics', 'binary_metrics', 'wilson_interval',
+           'patient_codes', 'bootstrap_weights', 'weighted_ranking', 'bootstrap_metrics', 'percentile_ci',
+           'metrics_table', 'wide_table', 'choose_threshold', 'apply_temperature', 'fit_temperature',
+           'calibration_bins', 'expected_calibration_error', 'proportion_boot_ci', 'subgroup_table',
+           'multiclass_metrics', 'viral_share', 'classification_report_table', 'EvalResult', 'evaluate', 'plot_roc',
+           'plot_pr', 'plot_confusion', 'plot_reliability', 'plot_score_hist', 'report_figures', 'TrainPatientsError',
+           'model_config', 'check_train_patients', 'sha256_file', 'data_fingerprint', 'model_dir_of', 'evaluate_model',
+           'package_versions', 'result_dict', 'save_report', 'headline', 'load_eval_table', 'select_split',
+           'cli_evaluate']
 
 # %% ../nbs/04_evaluate.ipynb #f8b40d44
 METRICS = ['accuracy', 'balanced_accuracy', 'sensitivity', 'specificity', 'ppv', 'npv', 'f1', 'auroc', 'auprc']
@@ -612,8 +611,9 @@ def evaluate_model(model, df: pd.DataFrame, *, threshold: float | None = None, a
     cfg = model_config(model)
     labels = cfg.get('labels') or LABELS
     if predict is None:
+        import functools
         from cxr_vit.model import predict_class_probs, predict_proba
-        predict = predict_class_probs if list(labels) == SUBTYPES else predict_proba
+        predict = functools.partial(predict_class_probs if list(labels) == SUBTYPES else predict_proba, progress=True)
     p, class_probs = _binary_from_predictions(predict(model, df.path.tolist()), labels)
     T = float(cfg.get('temperature') or 1.0)
     thr = float(threshold if threshold is not None else (cfg.get('threshold') if cfg.get('threshold') is not None else 0.5))
@@ -687,54 +687,22 @@ def save_report(result: EvalResult, out_dir, figures: bool = True, dpi: int = 12
     log.info("wrote %s to %s", ', '.join(written), out)
     return written
 
-# %% ../nbs/04_evaluate.ipynb #9f23beec
-_OFFLINE_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
-{%- block html_head_js -%}{%- endblock html_head_js -%}
-{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
-{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
-{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
-"""
-_REMOTE = re.compile(r"^\s*(?:https?:)?//", re.I)
-_CSS_REMOTE = re.compile(r"""(?:url\(\s*["']?|@import\s+["']?)((?:https?:)?//[^"')\s]+)""", re.I)
+# %% ../nbs/04_evaluate.ipynb #ecb61c60
+HEADLINE = ['auroc', 'auprc', 'sensitivity', 'specificity', 'ppv', 'npv', 'accuracy', 'balanced_accuracy']
 
 
-class _ResourceParser(HTMLParser):
-    "Collects what a page would fetch: src/data/poster/srcset of any tag, <link href>, CSS url()/@import."
-    def __init__(self):
-        super().__init__(); self.urls, self._in_style = [], False
-    def handle_starttag(self, tag, attrs):
-        a = {k: v or '' for k, v in attrs}
-        self.urls += [v for k, v in a.items() if k in ('src', 'data', 'poster') and _REMOTE.match(v)]
-        self.urls += [u.split()[0] for u in a.get('srcset', '').split(',') if _REMOTE.match(u)]
-        if tag == 'link' and _REMOTE.match(a.get('href', '')): self.urls.append(a['href'])
-        self.urls += _CSS_REMOTE.findall(a.get('style', ''))
-        self._in_style = self._in_style or tag == 'style'
-    def handle_endtag(self, tag):
-        if tag == 'style': self._in_style = False
-    def handle_data(self, data):
-        if self._in_style: self.urls += _CSS_REMOTE.findall(data)
+def _value_ci(m: Mapping | None) -> str:
+    "`value (low-high)` of one metric of a `result_dict`; '-' when it is undefined."
+    if not m or m.get('value') is None: return '-'
+    ci = f" ({m['ci_low']:.3f}-{m['ci_high']:.3f})" if m.get('ci_low') is not None and m.get('ci_high') is not None else ''
+    return f"{m['value']:.3f}{ci}"
 
 
-def external_resources(html: str) -> list[str]:
-    "URLs a page would load from the network (scripts, images, stylesheets, fonts); text and <a> links don't count."
-    p = _ResourceParser(); p.feed(html); p.close()
-    return p.urls
-
-
-def export_html(executed_notebooks: Sequence, out_dir) -> list[Path]:
-    "Self-contained HTML (images inlined, no CDN scripts) of each notebook, written atomically to `out_dir`."
-    from jinja2 import DictLoader
-    from nbconvert import HTMLExporter
-    ex = HTMLExporter(template_name='lab', extra_loaders=[DictLoader({'cxr_offline.html.j2': _OFFLINE_TEMPLATE})],
-                      template_file='cxr_offline.html.j2', embed_images=True)
-    out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for nb in map(Path, executed_notebooks):
-        if not nb.is_file(): raise FileNotFoundError(f"{nb}: no such notebook")
-        html, _ = ex.from_filename(str(nb))
-        if ext := external_resources(html): log.warning("%s: HTML still loads %s", nb, ext[:3])
-        written.append(write_atomic(out/f'{nb.stem}.html', html))
-    return written
+def headline(metrics: Mapping) -> pd.DataFrame:
+    "The headline of a `result_dict` (or metrics.json): value (95% CI) of each `HEADLINE` metric, a column per threshold."
+    th, met = metrics['thresholds'], metrics['metrics']
+    return pd.DataFrame({f'{k} (t = {t:.3f})': [_value_ci(met.get(k, {}).get(n)) for n in HEADLINE] for k, t in th.items()},
+                        index=pd.Index(HEADLINE, name='metric'))
 
 # %% ../nbs/04_evaluate.ipynb #64ec3886
 def load_eval_table(source) -> pd.DataFrame:
@@ -746,11 +714,21 @@ def load_eval_table(source) -> pd.DataFrame:
     return read_dataset(src, require_both_classes=False)
 
 
-def select_split(df: pd.DataFrame, split: str | None, where: str = 'data') -> pd.DataFrame:
-    "Rows of `split` (all rows if `split` is None or the table has no split column)."
-    if not split or 'split' not in df or df['split'].isna().all(): return df
-    sel = df[df['split'] == split].reset_index(drop=True)
-    if sel.empty: raise ValueError(f"{where}: no rows with split {split!r} (has {sorted(df['split'].dropna().unique())})")
+def select_split(df: pd.DataFrame, split: str | None = None, where: str = 'data') -> pd.DataFrame:
+    "Rows of `split`; with None, the `val` rows, or the whole table when it holds a single split (or none)."
+    col = df['split'] if 'split' in df else pd.Series(np.nan, index=df.index, dtype=object)
+    present = sorted(col.fillna('(none)').unique())
+    if split is None:
+        if len(present) == 1: return df.reset_index(drop=True)
+        if 'val' not in present:
+            raise ValueError(f"{where} holds the splits {', '.join(present)}: pass --split NAME (cxr_vit run and "
+                             f"cxr_vit evaluate; -p split=NAME) to say which to evaluate")
+        split = 'val'
+    sel = df[col == split].reset_index(drop=True)
+    if sel.empty:
+        named = [p for p in present if p != '(none)']
+        hint = f"pass --split {'|'.join(named)}" if named else 'leave out --split to evaluate every row'
+        raise ValueError(f"{where}: no rows with split {split!r} (it has: {', '.join(present)}); {hint}")
     return sel
 
 
@@ -759,7 +737,8 @@ def _parser() -> argparse.ArgumentParser:
                                  'with patient-bootstrap CIs at its threshold and at 0.5, calibration, figures.')
     ap.add_argument('--model', required=True, help='saved model folder')
     ap.add_argument('--data', required=True, help='data table CSV (path,label,patient[,subtype,split]), folder or .npz')
-    ap.add_argument('--split', help='evaluate only rows of this split (val, test, ...); default: all rows')
+    ap.add_argument('--split', help="evaluate the rows of this split (val, test, ...); default: the val rows, or all "
+                    "rows of a table that holds one split")
     ap.add_argument('--out', help='folder for metrics.json, predictions.csv and figures')
     ap.add_argument('--allow-train-patients', action='store_true', help="evaluate even on the model's training patients")
     ap.add_argument('--threshold', type=float, help="override the model's stored threshold")

@@ -8,6 +8,7 @@ pickled `vit_model.pth`, each carrying its own preprocessing, labels, threshold 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import copy
 import functools
 import json
@@ -29,13 +30,12 @@ import torch
 from PIL import Image
 from torchvision.transforms import InterpolationMode
 from torchvision.transforms.v2 import functional as TF
-from tqdm.auto import tqdm
 from transformers import (AutoConfig, AutoModelForImageClassification, PretrainedConfig, PreTrainedModel, ViTConfig,
                           ViTForImageClassification)
 
 _log = logging.getLogger(__name__)
 
-from .data import save_table
+from .data import progress_bar, save_table
 from .decode import is_image_file, read_xray
 
 # %% auto #0
@@ -446,6 +446,17 @@ def model_card(model: PreTrainedModel) -> str:
         "model = load_model('path/to/this/folder')", "predict(model, ['xray.jpeg'])", '```', ''])
 
 # %% ../nbs/02_model.ipynb #f49f00b2
+@contextlib.contextmanager
+def _hf_bars_off(when: bool = True):
+    "transformers' progress bars off inside the block (a local folder saves and loads in a blink)."
+    from transformers.utils import logging as hf_logging
+    quiet = when and hf_logging.is_progress_bar_enabled()
+    if quiet: hf_logging.disable_progress_bar()
+    try: yield
+    finally:
+        if quiet: hf_logging.enable_progress_bar()
+
+
 def save_model(model: PreTrainedModel, folder: str | os.PathLike) -> Path:
     "Save as `folder/{config.json, model.safetensors, README.md}`, atomically; returns the folder."
     folder = Path(folder)
@@ -456,7 +467,7 @@ def save_model(model: PreTrainedModel, folder: str | os.PathLike) -> Path:
     tag = uuid.uuid4().hex[:8]
     tmp, old = folder.with_name(f'.{folder.name}.tmp-{tag}'), folder.with_name(f'.{folder.name}.old-{tag}')
     try:
-        model.save_pretrained(tmp)
+        with _hf_bars_off(): model.save_pretrained(tmp)
         (tmp / 'README.md').write_text(model_card(model))
         if folder.exists(): os.replace(folder, old)
         os.replace(tmp, folder)
@@ -629,19 +640,15 @@ def _load_hf(src: str, labels=None, **kwargs) -> PreTrainedModel:
     if local and not (Path(src) / 'config.json').exists():
         raise FileNotFoundError(f'{src}: not a model folder (no config.json); save_model writes one')
     offline = not local and _local_only()
-    from transformers.utils import logging as hf_logging
-    quiet = local and hf_logging.is_progress_bar_enabled()  # a local folder loads in a blink: no "Loading weights" bar
-    if quiet: hf_logging.disable_progress_bar()
     try:
-        model, info = AutoModelForImageClassification.from_pretrained(
-            src, local_files_only=offline, output_loading_info=True, **kwargs)
+        with _hf_bars_off(local):  # a hub download keeps its bar
+            model, info = AutoModelForImageClassification.from_pretrained(
+                src, local_files_only=offline, output_loading_info=True, **kwargs)
     except OSError as e:
         if local or not _is_connection_error(e): raise
         why = _why_offline()
         raise HubUnavailableError(f'{src}: no such file or folder, and as a hub id: the Hugging Face hub is {why} and '
                                   'it is not in the local cache; pass a model folder or a weights file') from e
-    finally:
-        if quiet: hf_logging.enable_progress_bar()
     if info.get('missing_keys') or info.get('mismatched_keys'):
         raise ValueError(f"{src}: weights missing for {sorted(info['missing_keys'])[:5]} "
                          f"(mismatched: {list(info.get('mismatched_keys', []))[:5]})")
@@ -708,7 +715,7 @@ def predict_logits(model: PreTrainedModel, images_or_paths, batch_size: int = 32
     model.eval()
     try:
         with torch.inference_mode():
-            for i in tqdm(range(0, len(items), batch_size), disable=not progress, desc='predict', unit='batch'):
+            for i in progress_bar(range(0, len(items), batch_size), disable=not progress, desc='predict', unit='batch'):
                 x = preprocess(items[i:i + batch_size], cxr).to(p0.device, p0.dtype)
                 out.append(model(pixel_values=x).logits.float().cpu())
     finally: model.train(was_training)
@@ -736,7 +743,7 @@ def predict(model: PreTrainedModel, paths: Iterable, batch_size: int = 32, thres
     extra = [l for l in labels if l not in ('normal', 'pneumonia')]  # a 3-class model: bacterial, viral
     probs, errors = np.full(len(paths), np.nan), [None] * len(paths)
     sub = np.full((len(paths), len(extra)), np.nan)
-    with tqdm(total=len(paths), disable=not progress, desc='predict', unit='img') as bar:
+    with progress_bar(total=len(paths), disable=not progress, desc='predict', unit='img') as bar:
         for s in range(0, len(paths), batch_size):
             imgs, idx = [], []
             for i in range(s, min(s + batch_size, len(paths))):

@@ -22,8 +22,8 @@ from torchvision.transforms.v2 import functional as TF
 from transformers import EarlyStoppingCallback, PrinterCallback, Trainer, TrainerCallback, TrainingArguments, set_seed
 from transformers.trainer_utils import PREFIX_CHECKPOINT_DIR
 
-from .data import (COLUMNS, SUBTYPES, DatasetError, check_leakage, load_table, read_dataset, save_table, split_patients,
-                          write_atomic)
+from .data import (COLUMNS, SUBTYPES, DatasetError, check_leakage, load_table, progress_bar, read_dataset, save_table,
+                          split_patients, write_atomic)
 from .decode import read_xray
 from .model import (REFERENCE_PREPROCESSING, build_model, get_cxr, make_preprocessing, preprocess,
                            save_model, update_cxr)
@@ -33,9 +33,10 @@ log = logging.getLogger(__name__)
 # %% auto #0
 __all__ = ['log', 'BALANCE_MODES', 'CLASS_MODES', 'TRAIN_PRESETS', 'LOG_COLUMNS', 'AugmentConfig', 'TrainConfig', 'get_preset',
            'make_model', 'matched_crop_pct', 'RandomGamma', 'augmenter', 'XrayDataset', 'undersample', 'class_weights',
-           'BalancedSampler', 'compute_metrics', 'layer_id', 'param_groups', 'CSVLogCallback', 'read_log', 'CxrTrainer',
-           'training_args', 'latest_checkpoint', 'calibrate', 'recalibrate', 'read_table', 'hold_out_calibration',
-           'split_table', 'balanced_train', 'make_trainer', 'train', 'cli_train', 'history_tables', 'plot_history']
+           'BalancedSampler', 'compute_metrics', 'layer_id', 'param_groups', 'CSVLogCallback', 'read_log',
+           'ProgressBarCallback', 'CxrTrainer', 'training_args', 'latest_checkpoint', 'calibrate', 'recalibrate',
+           'read_table', 'hold_out_calibration', 'split_table', 'balanced_train', 'make_trainer', 'train', 'cli_train',
+           'history_tables', 'plot_history']
 
 # %% ../nbs/03_train.ipynb #415d11ab
 @dataclass
@@ -322,6 +323,18 @@ def read_log(path) -> pd.DataFrame:
     wide = df.pivot_table(index='step', columns='key', values='value', aggfunc='last')
     wide.insert(0, 'epoch', df.groupby('step').epoch.last())
     return wide.reset_index().rename_axis(columns=None)
+
+# %% ../nbs/03_train.ipynb #20418447
+class ProgressBarCallback(TrainerCallback):
+    "Optimizer steps as a `cxr_vit.data.progress_bar` (the runner's terminal in a pipeline stage), on the main process."
+    bar = None
+    def on_train_begin(self, args, state, control, **kwargs):
+        if state.is_world_process_zero:
+            self.bar = progress_bar(total=state.max_steps, initial=state.global_step, desc='train', unit='step')
+    def on_step_end(self, args, state, control, **kwargs):
+        if self.bar is not None: self.bar.update(state.global_step - self.bar.n)
+    def on_train_end(self, args, state, control, **kwargs):
+        if self.bar is not None: self.bar.close(); self.bar = None
 
 # %% ../nbs/03_train.ipynb #4d3eb5e0
 class CxrTrainer(Trainer):
