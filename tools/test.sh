@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: the library is what the notebooks export, the notebooks are clean,
-# the README says what nbs/index.ipynb says, and every notebook's cells pass (nbdev-test).
+# the README says what nbs/index.ipynb says, every notebook's cells pass (nbdev-test), and the
+# real pipeline runs once on the embedded sample with its outputs checked (tools/check_run.py).
 # Extra arguments go to nbdev-test (e.g. `tools/test.sh --flags slow`).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -17,4 +18,9 @@ if [ "$before_nbs" != "$after_nbs" ]; then echo "FAIL: nbdev-clean changed nbs/:
 else echo "ok: notebooks are clean"; fi
 python tools/readme.py --check || fail=1
 python tools/nbtest.py "$@" || fail=1
+runs=$(mktemp -d)
+if cxr_vit run --out "$runs" --name sample; then python tools/check_run.py "$runs/sample" || fail=1
+else echo "FAIL: cxr_vit run on the embedded sample (see $runs/sample)"; fail=1; fi
+[ $fail = 0 ] && rm -rf "$runs"
+if [ $fail = 0 ]; then echo "all passed"; else echo "FAILED"; fi
 exit $fail
