@@ -20,8 +20,9 @@ log = logging.getLogger(__name__)
 # %% auto #0
 __all__ = ['log', 'LABELS', 'SUBTYPES', 'COLUMNS', 'PROGRESS_ENV', 'STAGE_ENV', 'parse_kermany_name', 'DatasetError',
            'parse_label', 'read_folder', 'write_synthetic_image', 'read_manifest', 'read_npz', 'read_dataset',
-           'sample_dir', 'split_patients', 'LeakageError', 'file_digest', 'check_leakage', 'progress_bar', 'ScanReport',
-           'scan', 'format_scan', 'cli_scan', 'write_atomic', 'save_table', 'load_table']
+           'sample_dir', 'split_patients', 'acquisition_series', 'hold_out_shift', 'LeakageError', 'file_digest',
+           'check_leakage', 'progress_bar', 'ScanReport', 'scan', 'format_scan', 'cli_scan', 'write_atomic',
+           'save_table', 'load_table']
 
 # %% ../nbs/01_data.ipynb #3e7496e1
 LABELS = ['normal', 'pneumonia']
@@ -208,6 +209,32 @@ def split_patients(df: pd.DataFrame, val_frac: float = 0.2, test_frac: float = 0
             split_of[p] = 'val' if i < n_val else 'test' if i < n_val + n_test else 'train'
     df.loc[pool, 'split'] = df.loc[pool, 'patient'].map(split_of)
     return df
+
+# %% ../nbs/01_data.ipynb #8e0266d7
+_SERIES_RE = re.compile(r'^(?:[^/]+/)?(NORMAL2-IM-|IM-|person)(\d+)$')
+
+
+def acquisition_series(patient: str) -> tuple[str, int] | None:
+    "Series and number of a Kermany patient id (`IM-0115` -> ('IM', 115), `person12` -> ('person', 12)); None for other ids."
+    m = _SERIES_RE.match(str(patient))
+    return (m[1].rstrip('-').removesuffix('-IM'), int(m[2])) if m else None
+
+
+def hold_out_shift(table: pd.DataFrame, frac: float = 0.1, split: str = 'train', to: str = 'shift') -> pd.DataFrame:
+    "Copy of `table` with the `frac` lowest- and highest-numbered patients of every acquisition series among `split` rows moved to `to`."
+    if not 0 < frac < 0.5: raise ValueError(f'frac={frac}: the share held out at each end must be in (0, 0.5)')
+    pats = pd.Series(table.patient[table.split == split].unique())
+    series = pats.map(acquisition_series)
+    if series.isna().any():
+        raise DatasetError(f"{series.isna().sum()} patient id(s) are not Kermany ids (e.g. {pats[series.isna()].iloc[0]!r}): "
+                           "a series split needs IM-NNNN, NORMAL2-IM-NNNN or personNNN ids")
+    ends = set()
+    for _, g in pd.DataFrame({'patient': pats, 'series': series.str[0], 'num': series.str[1]}).groupby('series'):
+        g, k = g.sort_values(['num', 'patient']), round(len(g) * frac)
+        if k: ends |= set(g.patient.iloc[:k]) | set(g.patient.iloc[-k:])
+    out = table.copy()
+    out.loc[(out.split == split) & out.patient.isin(ends), 'split'] = to
+    return out
 
 # %% ../nbs/01_data.ipynb #63e7d38d
 class LeakageError(DatasetError):

@@ -31,8 +31,8 @@ log = logging.getLogger(__name__)
 __all__ = ['log', 'METRICS', 'PROPORTIONS', 'CI_METHOD', 'HEADLINE', 'rates_from_counts', 'as_binary', 'check_probs',
            'predict_labels', 'confusion_counts', 'ranking_metrics', 'binary_metrics', 'wilson_interval',
            'patient_codes', 'bootstrap_weights', 'weighted_ranking', 'bootstrap_metrics', 'percentile_ci',
-           'metrics_table', 'wide_table', 'choose_threshold', 'apply_temperature', 'fit_temperature',
-           'calibration_bins', 'expected_calibration_error', 'proportion_boot_ci', 'subgroup_table',
+           'metrics_table', 'wide_table', 'choose_threshold', 'threshold_transfer', 'apply_temperature',
+           'fit_temperature', 'calibration_bins', 'expected_calibration_error', 'proportion_boot_ci', 'subgroup_table',
            'multiclass_metrics', 'viral_share', 'classification_report_table', 'EvalResult', 'evaluate', 'plot_roc',
            'plot_pr', 'plot_confusion', 'plot_reliability', 'plot_score_hist', 'report_figures', 'TrainPatientsError',
            'model_config', 'check_train_patients', 'sha256_file', 'data_fingerprint', 'model_dir_of', 'evaluate_model',
@@ -225,6 +225,15 @@ def choose_threshold(y_true, p, method: str = 'youden', target: float = 0.95) ->
         i = int(np.flatnonzero(tpr >= target - 1e-12)[0])
     else: raise ValueError(f"method must be 'youden' or 'sensitivity', got {method!r}")
     return float(thr[i])
+
+# %% ../nbs/04_evaluate.ipynb #3669aec1
+def threshold_transfer(y_true, p, threshold: float, sensitivity: float) -> dict[str, float]:
+    "Carrying `threshold` over to scores `p`: its sensitivity and specificity, vs this data's own threshold for `sensitivity`."
+    own = choose_threshold(y_true, p, 'sensitivity', sensitivity)
+    at, best = binary_metrics(y_true, p, threshold), binary_metrics(y_true, p, own)
+    return dict(threshold=float(threshold), sensitivity=at['sensitivity'], specificity=at['specificity'], own_threshold=own,
+                own_sensitivity=best['sensitivity'], own_specificity=best['specificity'],
+                specificity_lost=best['specificity'] - at['specificity'])
 
 # %% ../nbs/04_evaluate.ipynb #eb4696c3
 def _as_logits(x, kind: str = 'auto') -> np.ndarray:

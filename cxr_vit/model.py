@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
-from PIL import Image
+from PIL import Image, ImageOps
 from torchvision.transforms import InterpolationMode
 from torchvision.transforms.v2 import functional as TF
 from transformers import (AutoConfig, AutoModelForImageClassification, PretrainedConfig, PreTrainedModel, ViTConfig,
@@ -39,27 +39,31 @@ from .data import progress_bar, save_table
 from .decode import is_image_file, read_xray
 
 # %% auto #0
-__all__ = ['LABELS', 'RESIZE_POLICIES', 'CXR_KEYS', 'REFERENCE_PREPROCESSING', 'PRESETS', 'KNOWN_CONFIGS', 'WEIGHT_SUFFIXES',
-           'LAYOUT_V4_TO_V5', 'NO_DEFAULT_MODEL', 'make_preprocessing', 'input_size', 'make_cxr', 'get_cxr',
-           'update_cxr', 'preprocess', 'HubUnavailableError', 'register_preset', 'preprocessing_from_processor',
-           'build_model', 'tiny_vit_preset', 'ConvStemViTConfig', 'ConvStem', 'ConvStemViTForImageClassification',
-           'convvit_s_128', 'model_card', 'save_model', 'UnsafeCheckpointError', 'detect_layout', 'convert_layout',
-           'read_state_dict', 'infer_vit_config', 'load_model', 'decision_threshold', 'predict_logits',
-           'predict_class_probs', 'predict_proba', 'predict', 'expand_paths', 'cli_predict']
+__all__ = ['LABELS', 'RESIZE_POLICIES', 'INTENSITY_POLICIES', 'CXR_KEYS', 'REFERENCE_PREPROCESSING', 'PRESETS', 'KNOWN_CONFIGS',
+           'WEIGHT_SUFFIXES', 'LAYOUT_V4_TO_V5', 'NO_DEFAULT_MODEL', 'make_preprocessing', 'input_size', 'make_cxr',
+           'get_cxr', 'update_cxr', 'preprocess', 'HubUnavailableError', 'register_preset',
+           'preprocessing_from_processor', 'build_model', 'tiny_vit_preset', 'ConvStemViTConfig', 'ConvStem',
+           'ConvStemViTForImageClassification', 'convvit_s_128', 'model_card', 'save_model', 'UnsafeCheckpointError',
+           'detect_layout', 'convert_layout', 'read_state_dict', 'infer_vit_config', 'load_model', 'decision_threshold',
+           'predict_logits', 'predict_class_probs', 'predict_proba', 'predict', 'expand_paths', 'cli_predict']
 
 # %% ../nbs/02_model.ipynb #54b4fb0f
 LABELS = ('normal', 'pneumonia')  # logit order of the binary models (reference: NORMAL=0, PNEUMONIA=1)
 RESIZE_POLICIES = ('squash', 'crop', 'pad')
-CXR_KEYS = ('version', 'name', 'source', 'labels', 'preprocessing', 'threshold', 'temperature', 'train_patients')
+INTENSITY_POLICIES = (None, 'equalize')
+CXR_KEYS = ('version', 'name', 'source', 'labels', 'preprocessing', 'threshold', 'threshold_sensitivity', 'temperature',
+            'train_patients')
 
 
 def make_preprocessing(image_size: int | Sequence[int] = 224, channels: int = 3,
                        mean: float | Sequence[float] = 0.5, std: float | Sequence[float] = 0.5,
-                       resize: str = 'squash', crop_pct: float = 1.0, interpolation: str = 'bilinear') -> dict:
+                       resize: str = 'squash', crop_pct: float = 1.0, interpolation: str = 'bilinear',
+                       intensity: str | None = None) -> dict:
     "A validated preprocessing dict; a scalar `mean`/`std` is repeated for every channel."
     if channels not in (1, 3): raise ValueError(f'channels must be 1 or 3, got {channels}')
     if resize not in RESIZE_POLICIES: raise ValueError(f'resize must be one of {RESIZE_POLICIES}, got {resize!r}')
     if not 0 < crop_pct <= 1: raise ValueError(f'crop_pct must be in (0, 1], got {crop_pct}')
+    if intensity not in INTENSITY_POLICIES: raise ValueError(f'intensity must be one of {INTENSITY_POLICIES}, got {intensity!r}')
     InterpolationMode(interpolation)  # raises ValueError on an unknown name
     size = int(image_size) if np.ndim(image_size) == 0 else [int(s) for s in image_size]
     if min(np.atleast_1d(size)) <= 0 or np.size(size) not in (1, 2): raise ValueError(f'bad image_size {image_size!r}')
@@ -68,7 +72,7 @@ def make_preprocessing(image_size: int | Sequence[int] = 224, channels: int = 3,
     if len(mean) != channels or len(std) != channels or min(std) <= 0:
         raise ValueError(f'need {channels} mean and positive std values, got mean={mean} std={std}')
     return dict(image_size=size, channels=channels, mean=mean, std=std, resize=resize,
-                crop_pct=float(crop_pct), interpolation=interpolation)
+                crop_pct=float(crop_pct), interpolation=interpolation, intensity=intensity)
 
 
 REFERENCE_PREPROCESSING = make_preprocessing(224, 3, 0.5, 0.5, 'squash')  # the reference recipe
@@ -97,6 +101,8 @@ def _check_cxr(cxr: dict) -> dict:
     if extra: raise ValueError(f'unknown cxr keys {sorted(extra)}; known: {CXR_KEYS}')
     t, T = cxr.get('threshold'), cxr.get('temperature', 1.0)
     if t is not None and not 0 <= t <= 1: raise ValueError(f'threshold must be in [0, 1], got {t}')
+    s = cxr.get('threshold_sensitivity')
+    if s is not None and not 0 <= s <= 1: raise ValueError(f'threshold_sensitivity must be in [0, 1], got {s}')
     if not T > 0: raise ValueError(f'temperature must be > 0, got {T}')
     json.dumps(cxr)  # raises TypeError if something is not JSON-serialisable
     return cxr
@@ -155,6 +161,7 @@ def _image_tensor(img: Image.Image | str | os.PathLike, prep: dict) -> torch.Ten
         raise ValueError(f'a PIL image in mode {img.mode}: convert it to 8-bit first '
                          '(cxr_vit.decode.read_xray does that for files: pass the path)')
     if img.mode not in ('L', 'RGB') and mode == 'RGB': img = img.convert('L')  # palette, RGBA, CMYK: gray first
+    if prep.get('intensity') == 'equalize': img = ImageOps.equalize(img.convert('L'))
     x = TF.to_dtype(TF.pil_to_tensor(img.convert(mode)), torch.float32, scale=True)
     h, w = input_size(prep)
     bh, bw = round(h / prep.get('crop_pct', 1.0)), round(w / prep.get('crop_pct', 1.0))  # before the crop

@@ -22,8 +22,8 @@ from torchvision.transforms.v2 import functional as TF
 from transformers import EarlyStoppingCallback, PrinterCallback, Trainer, TrainerCallback, TrainingArguments, set_seed
 from transformers.trainer_utils import PREFIX_CHECKPOINT_DIR
 
-from .data import (COLUMNS, SUBTYPES, DatasetError, check_leakage, load_table, progress_bar, read_dataset, save_table,
-                          split_patients, write_atomic)
+from .data import (COLUMNS, SUBTYPES, DatasetError, check_leakage, hold_out_shift, load_table, progress_bar, read_dataset,
+                          save_table, split_patients, write_atomic)
 from .decode import read_xray
 from .model import (REFERENCE_PREPROCESSING, build_model, get_cxr, make_preprocessing, preprocess,
                            save_model, update_cxr)
@@ -32,11 +32,11 @@ log = logging.getLogger(__name__)
 
 # %% auto #0
 __all__ = ['log', 'BALANCE_MODES', 'CLASS_MODES', 'TRAIN_PRESETS', 'LOG_COLUMNS', 'AugmentConfig', 'TrainConfig', 'get_preset',
-           'make_model', 'matched_crop_pct', 'RandomGamma', 'augmenter', 'XrayDataset', 'undersample', 'class_weights',
-           'BalancedSampler', 'compute_metrics', 'layer_id', 'param_groups', 'CSVLogCallback', 'read_log',
-           'ProgressBarCallback', 'CxrTrainer', 'training_args', 'latest_checkpoint', 'calibrate', 'recalibrate',
-           'read_table', 'hold_out_calibration', 'split_table', 'balanced_train', 'make_trainer', 'train', 'cli_train',
-           'history_tables', 'plot_history']
+           'make_model', 'matched_crop_pct', 'RandomGamma', 'RandomResolution', 'augmenter', 'XrayDataset',
+           'undersample', 'class_weights', 'BalancedSampler', 'compute_metrics', 'layer_id', 'param_groups',
+           'CSVLogCallback', 'read_log', 'ProgressBarCallback', 'EMACallback', 'CxrTrainer', 'training_args',
+           'latest_checkpoint', 'calibrate', 'transfer_report', 'recalibrate', 'read_table', 'hold_out_calibration',
+           'split_table', 'balanced_train', 'make_trainer', 'train', 'cli_train', 'history_tables', 'plot_history']
 
 # %% ../nbs/03_train.ipynb #415d11ab
 @dataclass
@@ -48,7 +48,12 @@ class AugmentConfig:
     brightness: float = 0.1        # ColorJitter brightness: factor in [1 - b, 1 + b]
     contrast: float = 0.1          # ColorJitter contrast: factor in [1 - c, 1 + c]
     gamma: tuple = (0.85, 1.15)    # random gamma (exposure / detector response), log-uniform in this range
-    blur: float = 0.0              # probability of a Gaussian blur, sigma 0.1-2 px (focus, motion, resampling)
+    blur: float = 0.0              # probability of a Gaussian blur (focus, motion, resampling)...
+    blur_sigma: tuple = (0.1, 2.0) # ...with sigma uniform in this range (px of the decoded image)...
+    blur_kernel: int = 5           # ...in a kernel this wide (odd; 2 * ceil(3 * sigma) + 1 to not truncate the Gaussian)
+    resolution: float = 0.0        # probability of losing resolution: down by a factor in `resolution_factor`, back up
+    resolution_factor: tuple = (1.5, 4.0)  # (an older detector, a binned or thumbnail-sized export)
+    sharpen: float = 0.0           # probability of sharpening (unsharp-mask-like, factor 2): some sites post-process so
     # no horizontal flip: the heart is on the left, and a flipped film is a different (rare) finding
 
 
@@ -69,6 +74,8 @@ class TrainConfig:
                                    # P(pneumonia) = 1 - P(normal), so everything binary works unchanged)
     calib_frac: float = 0.0        # > 0: this fraction of the *training* patients is held out (split 'calib') to fit the
                                    # temperature and the threshold, so validation figures are not fitted on themselves
+    shift_frac: float = 0.0        # > 0: the `shift_frac` lowest- and highest-numbered training patients of every acquisition
+                                   # series are held out (split 'shift', `hold_out_shift`): validation that sees shift
     # optimisation
     epochs: float = 5              # passes over the (balanced) training rows
     max_steps: int = -1            # > 0: stop after this many optimizer steps (overrides epochs)
@@ -86,6 +93,8 @@ class TrainConfig:
     match_crop: bool = True        # with augmentation: evaluate on a centre crop as zoomed-in as the average random
                                    # training crop (crop_pct = matched_crop_pct(augment.scale)); see XrayDataset
     layer_decay: float = 1.0       # layer-wise lr decay: block i of L gets lr * layer_decay**(L + 1 - i); 1: off
+    ema: float = 0.0               # > 0: an exponential moving average of the weights with this decay per optimizer step
+                                   # (EMACallback); the saved model is the average
     # engine
     bf16: bool = False             # bf16 autocast (Ampere+ GPUs, recent CPUs)
     fp16: bool = False             # fp16 autocast with loss scaling (older GPUs)
@@ -110,6 +119,9 @@ class TrainConfig:
         if self.bf16 and self.fp16: raise ValueError('bf16 and fp16 are exclusive: pick one')
         if self.classes not in CLASS_MODES: raise ValueError(f"classes={self.classes!r}: expected one of {tuple(CLASS_MODES)}")
         if not 0 <= self.calib_frac < 1: raise ValueError(f'calib_frac={self.calib_frac}: expected a fraction in [0, 1)')
+        if not 0 <= self.shift_frac < 0.5: raise ValueError(f'shift_frac={self.shift_frac}: expected a fraction in [0, 0.5)')
+        if not 0 <= self.ema < 1: raise ValueError(f'ema={self.ema}: expected a decay in [0, 1)')
+        if self.ema and self.early_stopping: raise ValueError('ema and early_stopping exclude each other: the saved model is the average, not the best epoch')
         if isinstance(self.augment, dict): self.augment = AugmentConfig(**self.augment)
         elif self.augment is True: self.augment = AugmentConfig()
         elif self.augment is False: self.augment = None
@@ -178,13 +190,28 @@ class RandomGamma(torch.nn.Module):
         return TF.adjust_gamma(img, g)
 
 
+class RandomResolution(torch.nn.Module):
+    "Down by a random factor in `factor` (area averaging), then back up to the same size (bilinear): detail is lost."
+    def __init__(self, factor=(1.5, 4.0)):
+        super().__init__()
+        self.lo, self.hi = factor
+    def forward(self, img):
+        f = self.lo + (self.hi - self.lo) * torch.rand(()).item()
+        h, w = TF.get_size(img)
+        small = TF.resize(img, [max(1, round(h / f)), max(1, round(w / f))], antialias=True)
+        return TF.resize(small, [h, w], antialias=False)
+
+
 def augmenter(aug: AugmentConfig, size) -> v2.Compose:
     "The torchvision v2 pipeline of `aug` for an image of `size` (height, width)."
-    return v2.Compose([v2.RandomResizedCrop(size, scale=aug.scale, ratio=aug.ratio, antialias=True),
-                       v2.RandomRotation(aug.degrees),
-                       v2.ColorJitter(brightness=aug.brightness, contrast=aug.contrast),
-                       RandomGamma(aug.gamma),
-                       v2.RandomApply([v2.GaussianBlur(5, sigma=(0.1, 2.0))], p=aug.blur)])
+    steps = [v2.RandomResizedCrop(size, scale=aug.scale, ratio=aug.ratio, antialias=True),
+             v2.RandomRotation(aug.degrees),
+             v2.ColorJitter(brightness=aug.brightness, contrast=aug.contrast),
+             RandomGamma(aug.gamma),
+             v2.RandomApply([v2.GaussianBlur(aug.blur_kernel, sigma=aug.blur_sigma)], p=aug.blur)]
+    if aug.resolution: steps.append(v2.RandomApply([RandomResolution(aug.resolution_factor)], p=aug.resolution))
+    if aug.sharpen: steps.append(v2.RandomAdjustSharpness(2.0, p=aug.sharpen))
+    return v2.Compose(steps)
 
 # %% ../nbs/03_train.ipynb #6856767f
 class XrayDataset(torch.utils.data.Dataset):
@@ -336,6 +363,33 @@ class ProgressBarCallback(TrainerCallback):
     def on_train_end(self, args, state, control, **kwargs):
         if self.bar is not None: self.bar.close(); self.bar = None
 
+# %% ../nbs/03_train.ipynb #1ba41940
+class EMACallback(TrainerCallback):
+    "An exponential moving average of the weights, saved in checkpoints and put into the model when training ends."
+    def __init__(self, decay: float): self.decay, self.shadow = decay, None
+
+    def _floats(self, model) -> dict: return {k: v for k, v in model.state_dict().items() if v.is_floating_point()}
+
+    def on_train_begin(self, args, state, control, model=None, **kwargs):
+        from safetensors.torch import load_file
+        saved = Path(args.output_dir)/f'{PREFIX_CHECKPOINT_DIR}-{state.global_step}'/'ema.safetensors'
+        if state.global_step and saved.exists(): self.shadow = load_file(saved)   # resumed: continue the same average
+        else: self.shadow = {k: v.detach().float().clone() for k, v in self._floats(model).items()}
+
+    @torch.no_grad()
+    def on_step_end(self, args, state, control, model=None, **kwargs):
+        d = min(self.decay, (1 + state.global_step) / (10 + state.global_step))
+        for k, v in self._floats(model).items(): self.shadow[k].mul_(d).add_(v.detach().float(), alpha=1 - d)
+
+    def on_save(self, args, state, control, **kwargs):
+        from safetensors.torch import save_file
+        ck = Path(args.output_dir)/f'{PREFIX_CHECKPOINT_DIR}-{state.global_step}'
+        if state.is_world_process_zero and ck.is_dir(): save_file(self.shadow, ck/'ema.safetensors')
+
+    @torch.no_grad()
+    def on_train_end(self, args, state, control, model=None, **kwargs):
+        for k, v in self._floats(model).items(): v.copy_(self.shadow[k].to(v.dtype))
+
 # %% ../nbs/03_train.ipynb #4d3eb5e0
 class CxrTrainer(Trainer):
     "`Trainer` with our loss (class weights, label smoothing), AdamW parameter groups and balanced sampler."
@@ -445,8 +499,20 @@ def calibrate(model, logits: np.ndarray, y: np.ndarray, method: str = 'youden', 
         T = fit_temperature(logits, y, kind='logits')
         p = 1 - apply_temperature(logits, T, kind='logits')[:, neg]
     thr = choose_threshold(yb, p, method=method, target=target)
-    update_cxr(model, temperature=T, threshold=thr)
-    return dict(temperature=T, threshold=thr)
+    sens = float((p[yb == 1] >= thr).mean())          # what the threshold is meant to deliver (threshold_transfer)
+    update_cxr(model, temperature=T, threshold=thr, threshold_sensitivity=sens)
+    return dict(temperature=T, threshold=thr, threshold_sensitivity=sens)
+
+
+def transfer_report(model, logits: np.ndarray, y: np.ndarray, prefix: str) -> dict:
+    "How the stored threshold does on held-out rows (`evaluate.threshold_transfer`), keys prefixed `prefix_`."
+    from cxr_vit.evaluate import apply_temperature, threshold_transfer
+    c = get_cxr(model)
+    neg, y = list(c['labels']).index('normal'), np.asarray(y)
+    if c.get('threshold_sensitivity') is None or len(np.unique(y != neg)) < 2: return {}   # nothing to carry, or one class
+    p = 1 - apply_temperature(np.asarray(logits, np.float64), c['temperature'], kind='logits')[:, neg]
+    tt = threshold_transfer((y != neg).astype(int), p, c['threshold'], c['threshold_sensitivity'])
+    return {f'{prefix}_{k}': v for k, v in tt.items()}
 
 # %% ../nbs/03_train.ipynb #f040b247
 def recalibrate(model, data, cfg: TrainConfig) -> dict:
@@ -488,8 +554,9 @@ def hold_out_calibration(table: pd.DataFrame, frac: float, seed: int = 0) -> pd.
 
 
 def split_table(data, cfg: TrainConfig) -> pd.DataFrame:
-    "The table `train` works on: `read_table`, then the calibration patients held out when `cfg.calib_frac` > 0."
+    "The table `train` works on: `read_table`, the series ends held out (`cfg.shift_frac`), then the calibration patients (`cfg.calib_frac`)."
     table = read_table(data, cfg.val_frac, cfg.seed)
+    if cfg.shift_frac: table = hold_out_shift(table, cfg.shift_frac)
     return hold_out_calibration(table, cfg.calib_frac, cfg.seed) if cfg.calib_frac else table
 
 
@@ -506,6 +573,7 @@ def make_trainer(model, table: pd.DataFrame, cfg: TrainConfig, output_dir, callb
     weight = class_weights(train_ds.targets, len(cxr['labels'])) if cfg.balance == 'weights' else None
     cbs = [CSVLogCallback(), *callbacks]
     if cfg.early_stopping: cbs.append(EarlyStoppingCallback(early_stopping_patience=cfg.early_stopping))
+    if cfg.ema: cbs.append(EMACallback(cfg.ema))
     trainer = CxrTrainer(model=model, args=training_args(cfg, output_dir, **args), train_dataset=train_ds,
                          eval_dataset=val_ds, compute_metrics=compute_metrics, callbacks=cbs, cfg=cfg,
                          class_weight=weight)
@@ -547,12 +615,16 @@ def train(data, preset: str = 'tiny-test', model_name: str | None = None, epochs
     model = trainer.model
     cal = calibrate(model, cal_pred.predictions, cal_pred.label_ids, cfg.threshold_method, cfg.target_sensitivity)
     cal['fitted_on'] = 'calib' if cfg.calib_frac else 'val'
+    metrics = {**pred.metrics, **cal_pred.metrics, **transfer_report(model, pred.predictions, pred.label_ids, 'val')}
+    if (table.split == 'shift').any():  # validation that sees shift: the series ends (shift_frac)
+        sp = trainer.predict(XrayDataset(table[table.split == 'shift'], get_cxr(model)), metric_key_prefix='shift')
+        metrics |= {**sp.metrics, **transfer_report(model, sp.predictions, sp.label_ids, 'shift')}
     # every patient that shaped the model (weights or calibration): evaluate refuses them
     update_cxr(model, train_patients=sorted(set(table.patient[table.split.isin(['train', 'calib'])].astype(str))))
     if trainer.is_world_process_zero():
         save_model(model, model_dir)
         write_atomic(output_dir/'calibration.json', json.dumps(
-            dict(**cal, **{k: v for k, v in {**pred.metrics, **cal_pred.metrics}.items() if isinstance(v, (int, float))},
+            dict(**cal, **{k: v for k, v in metrics.items() if isinstance(v, (int, float))},
                  seconds=round(time.perf_counter() - t0, 1)), indent=1))
         log.info('trained %s (%s) -> %s', cfg.model, preset, model_dir)
     trainer.accelerator.wait_for_everyone()
