@@ -39,20 +39,22 @@ from .data import progress_bar, save_table
 from .decode import is_image_file, read_xray
 
 # %% auto #0
-__all__ = ['LABELS', 'RESIZE_POLICIES', 'INTENSITY_POLICIES', 'CXR_KEYS', 'REFERENCE_PREPROCESSING', 'PRESETS', 'KNOWN_CONFIGS',
-           'WEIGHT_SUFFIXES', 'LAYOUT_V4_TO_V5', 'NO_DEFAULT_MODEL', 'make_preprocessing', 'input_size', 'make_cxr',
-           'get_cxr', 'update_cxr', 'preprocess', 'HubUnavailableError', 'register_preset',
+__all__ = ['LABELS', 'RESIZE_POLICIES', 'INTENSITY_POLICIES', 'SHIFT_FILE', 'CXR_KEYS', 'REFERENCE_PREPROCESSING', 'PRESETS',
+           'KNOWN_CONFIGS', 'WEIGHT_SUFFIXES', 'LAYOUT_V4_TO_V5', 'NO_DEFAULT_MODEL', 'make_preprocessing',
+           'input_size', 'make_cxr', 'get_cxr', 'update_cxr', 'preprocess', 'HubUnavailableError', 'register_preset',
            'preprocessing_from_processor', 'build_model', 'tiny_vit_preset', 'ConvStemViTConfig', 'ConvStem',
            'ConvStemViTForImageClassification', 'convvit_s_128', 'model_card', 'save_model', 'UnsafeCheckpointError',
            'detect_layout', 'convert_layout', 'read_state_dict', 'infer_vit_config', 'load_model', 'decision_threshold',
-           'predict_logits', 'predict_class_probs', 'predict_proba', 'predict', 'expand_paths', 'cli_predict']
+           'predict_logits', 'class_probs', 'predict_class_probs', 'predict_proba', 'predict', 'expand_paths',
+           'shift_distance', 'fit_shift_reference', 'shift_summary', 'cli_predict']
 
 # %% ../nbs/02_model.ipynb #54b4fb0f
 LABELS = ('normal', 'pneumonia')  # logit order of the binary models (reference: NORMAL=0, PNEUMONIA=1)
 RESIZE_POLICIES = ('squash', 'crop', 'pad')
 INTENSITY_POLICIES = (None, 'equalize')
+SHIFT_FILE = 'shift_reference.safetensors'  # beside a model's weights: the feature reference of its shift score
 CXR_KEYS = ('version', 'name', 'source', 'labels', 'preprocessing', 'threshold', 'threshold_sensitivity', 'temperature',
-            'train_patients')
+            'train_patients', 'shift')
 
 
 def make_preprocessing(image_size: int | Sequence[int] = 224, channels: int = 3,
@@ -475,6 +477,9 @@ def save_model(model: PreTrainedModel, folder: str | os.PathLike) -> Path:
     tmp, old = folder.with_name(f'.{folder.name}.tmp-{tag}'), folder.with_name(f'.{folder.name}.old-{tag}')
     try:
         with _hf_bars_off(): model.save_pretrained(tmp)
+        if getattr(model, 'cxr_shift', None) is not None:   # the shift score's reference, beside the weights
+            from safetensors.torch import save_file
+            save_file({k: v.contiguous() for k, v in model.cxr_shift.items()}, tmp / SHIFT_FILE)
         (tmp / 'README.md').write_text(model_card(model))
         if folder.exists(): os.replace(folder, old)
         os.replace(tmp, folder)
@@ -663,6 +668,9 @@ def _load_hf(src: str, labels=None, **kwargs) -> PreTrainedModel:
         model.config.cxr = {**_cxr_from_config(model.config, name=str(src)),
                             'preprocessing': _hub_preprocessing(src, model.config, offline or local)}
     if labels is not None: update_cxr(model, labels=list(labels))
+    if local and (Path(src) / SHIFT_FILE).is_file():
+        from safetensors.torch import load_file
+        model.cxr_shift = load_file(Path(src) / SHIFT_FILE)
     return model
 
 # %% ../nbs/02_model.ipynb #8cebb448
@@ -713,26 +721,43 @@ def decision_threshold(model: PreTrainedModel) -> float:
     return 0.5 if t is None else float(t)
 
 
-def predict_logits(model: PreTrainedModel, images_or_paths, batch_size: int = 32, progress: bool = False) -> torch.Tensor:
-    "Raw logits (N, classes), float32 on the CPU, of images (PIL images or paths) under the model's own preprocessing."
+def _head(model: PreTrainedModel) -> torch.nn.Module:
+    "The classification head (`model.classifier`): its input is the pre-logit feature vector."
+    head = getattr(model, 'classifier', None)
+    if not isinstance(head, torch.nn.Module): raise ValueError(f'{type(model).__name__} has no `classifier` head to read features at')
+    return head
+
+
+def predict_logits(model: PreTrainedModel, images_or_paths, batch_size: int = 32, progress: bool = False,
+                   features: bool = False) -> torch.Tensor | tuple[torch.Tensor, torch.Tensor]:
+    "Raw logits (N, classes), float32 on the CPU, of images (PIL or paths) under the model's preprocessing; `features`: also the pre-logit features."
     cxr = get_cxr(model)
     items = [images_or_paths] if isinstance(images_or_paths, (Image.Image, str, os.PathLike)) else list(images_or_paths)
     p0 = next(model.parameters())
-    was_training, out = model.training, []
+    was_training, out, feats = model.training, [], []
+    hook = _head(model).register_forward_pre_hook(lambda m, a: feats.append(a[0].float().cpu())) if features else None
     model.eval()
     try:
         with torch.inference_mode():
             for i in progress_bar(range(0, len(items), batch_size), disable=not progress, desc='predict', unit='batch'):
                 x = preprocess(items[i:i + batch_size], cxr).to(p0.device, p0.dtype)
                 out.append(model(pixel_values=x).logits.float().cpu())
-    finally: model.train(was_training)
-    return torch.cat(out) if out else torch.zeros(0, len(cxr['labels']))
+    finally:
+        model.train(was_training)
+        if hook is not None: hook.remove()
+    z = torch.cat(out) if out else torch.zeros(0, len(cxr['labels']))
+    if not features: return z
+    return z, torch.cat(feats) if feats else torch.zeros(0, getattr(model.config, 'hidden_size', 0))
+
+
+def class_probs(logits: torch.Tensor, model_or_cxr) -> np.ndarray:
+    "Class probabilities from logits: softmax(logits / the stored temperature)."
+    return torch.softmax(torch.as_tensor(logits).float() / get_cxr(model_or_cxr).get('temperature', 1.0), -1).numpy()
 
 
 def predict_class_probs(model: PreTrainedModel, images_or_paths, batch_size: int = 32, progress: bool = False) -> np.ndarray:
     "Class probabilities (N, classes), the stored temperature applied."
-    z = predict_logits(model, images_or_paths, batch_size, progress)
-    return torch.softmax(z / get_cxr(model).get('temperature', 1.0), -1).numpy()
+    return class_probs(predict_logits(model, images_or_paths, batch_size, progress), model)
 
 
 def predict_proba(model: PreTrainedModel, images_or_paths, batch_size: int = 32, progress: bool = False) -> np.ndarray:
@@ -743,12 +768,13 @@ def predict_proba(model: PreTrainedModel, images_or_paths, batch_size: int = 32,
 # %% ../nbs/02_model.ipynb #0e5406d5
 def predict(model: PreTrainedModel, paths: Iterable, batch_size: int = 32, threshold: float | None = None,
             progress: bool = True) -> pd.DataFrame:
-    "One row per path: path, prob_pneumonia[, prob_<subtype>...], label, threshold, error (unreadable: error set, no prob)."
+    "One row per path: path, prob_pneumonia[, prob_<subtype>...], label, threshold[, shift_score, unlike_training], error."
     paths = [str(p) for p in paths]
     thr = decision_threshold(model) if threshold is None else float(threshold)
-    labels = list(get_cxr(model)['labels'])
+    cxr, ref = get_cxr(model), getattr(model, 'cxr_shift', None)
+    labels = list(cxr['labels'])
     extra = [l for l in labels if l not in ('normal', 'pneumonia')]  # a 3-class model: bacterial, viral
-    probs, errors = np.full(len(paths), np.nan), [None] * len(paths)
+    probs, errors, shift = np.full(len(paths), np.nan), [None] * len(paths), np.full(len(paths), np.nan)
     sub = np.full((len(paths), len(extra)), np.nan)
     with progress_bar(total=len(paths), disable=not progress, desc='predict', unit='img') as bar:
         for s in range(0, len(paths), batch_size):
@@ -757,15 +783,18 @@ def predict(model: PreTrainedModel, paths: Iterable, batch_size: int = 32, thres
                 try: imgs.append(read_xray(paths[i])); idx.append(i)
                 except (ValueError, OSError) as e: errors[i] = str(e)
             if imgs:
-                pc = predict_class_probs(model, imgs, batch_size=len(imgs))
+                z, f = predict_logits(model, imgs, batch_size=len(imgs), features=True) if ref else (predict_logits(model, imgs, len(imgs)), None)
+                pc = class_probs(z, cxr)
                 probs[idx] = _pneumonia_prob(torch.from_numpy(pc), labels).numpy()
+                if ref: shift[idx] = shift_distance(ref, f)
                 sub[idx] = pc[:, [labels.index(l) for l in extra]]
             bar.update(min(batch_size, len(paths) - s))
     bad = [p for p, e in zip(paths, errors) if e]
     if bad: _log.warning('%d file(s) could not be read and were skipped: %s', len(bad), ', '.join(bad))
     label = np.where(np.isnan(probs), None, np.where(probs >= thr, 'pneumonia', 'normal'))
+    flags = {} if not ref else dict(shift_score=shift, unlike_training=np.where(np.isnan(shift), None, shift > cxr['shift']['flag_above']))
     return pd.DataFrame(dict(path=paths, prob_pneumonia=probs, **{f'prob_{l}': sub[:, j] for j, l in enumerate(extra)},
-                             label=label, threshold=thr, error=errors))
+                             label=label, threshold=thr, **flags, error=errors))
 
 # %% ../nbs/02_model.ipynb #202d67b5
 def expand_paths(paths: Iterable) -> list[str]:
@@ -775,6 +804,36 @@ def expand_paths(paths: Iterable) -> list[str]:
         if p.is_dir(): out += sorted(str(f) for f in p.rglob('*') if f.is_file() and is_image_file(f))
         else: out.append(str(p))
     return out
+
+# %% ../nbs/02_model.ipynb #bd906270
+def shift_distance(reference: dict, features: torch.Tensor) -> np.ndarray:
+    "Mahalanobis distance of each feature vector to the nearest class mean of `reference` (its shared precision)."
+    d = torch.as_tensor(features, dtype=torch.float32)[:, None, :] - reference['means'][None]   # (N, classes, D)
+    m = torch.einsum('ncd,de,nce->nc', d, reference['precision'], d)
+    return m.min(1).values.clamp_min(0).sqrt().numpy()
+
+
+def fit_shift_reference(model: PreTrainedModel, train_items, val_items, targets=None, batch_size: int = 64) -> dict:
+    "Fit the shift score: class means and shared precision of pre-logit features on `train_items` (`targets`: class indices), scaled on `val_items`."
+    from sklearn.covariance import LedoitWolf
+    z, f = predict_logits(model, train_items, batch_size, features=True)
+    y = torch.as_tensor(np.asarray(targets)) if targets is not None else z.argmax(1)   # no targets: the predicted class
+    classes = torch.unique(y)
+    means = torch.stack([f[y == c].mean(0) for c in classes])
+    resid = (f - means[torch.searchsorted(classes, y)]).numpy()
+    model.cxr_shift = dict(means=means, precision=torch.as_tensor(LedoitWolf().fit(resid).precision_, dtype=torch.float32))
+    val = shift_distance(model.cxr_shift, predict_logits(model, val_items, batch_size, features=True)[1])
+    return update_cxr(model, shift=dict(feature='pre-logits', n_train=len(f), n_val=len(val), val_median=float(np.median(val)),
+                                        flag_above=float(np.quantile(val, 0.99))))['shift']
+
+
+def shift_summary(scores, model_or_cxr) -> dict:
+    "A dataset's shift scores against the validation spread: median, its ratio to validation's, share flagged (~1% on validation)."
+    s, scores = get_cxr(model_or_cxr).get('shift'), np.asarray(scores, float)
+    scores = scores[np.isfinite(scores)]
+    if not s or not len(scores): return {}
+    return dict(n=len(scores), median=float(np.median(scores)), median_vs_validation=float(np.median(scores) / s['val_median']),
+                flagged=float((scores > s['flag_above']).mean()), flagged_on_validation=0.01)
 
 # %% ../nbs/02_model.ipynb #2922fcff
 def cli_predict(argv: Sequence[str] | None = None) -> int:

@@ -19,16 +19,16 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 from .data import progress_bar
 from .decode import read_xray
 from .evaluate import (as_binary, binary_metrics, bootstrap_weights, check_probs, patient_codes, percentile_ci,
-                       predict_labels, weighted_ranking)
+                       predict_labels, threshold_transfer, weighted_ranking)
 from .model import decision_threshold, predict_proba
 
 log = logging.getLogger(__name__)
 
 # %% auto #0
-__all__ = ['log', 'SHIFTS', 'VERDICTS', 'check_gray', 'adjust_contrast', 'adjust_gamma', 'adjust_exposure', 'gaussian_blur',
-           'lower_resolution', 'zoom', 'black_border', 'burn_marker', 'image_seed', 'gaussian_noise', 'make_shift',
-           'shift_description', 'describe_shifts', 'plot_shifts', 'apply_shift', 'shift_scores', 'paired_auroc_boot',
-           'verdict', 'compare_scores', 'robustness_table', 'markdown_table']
+__all__ = ['log', 'SHIFTS', 'SITES', 'VERDICTS', 'check_gray', 'adjust_contrast', 'adjust_gamma', 'adjust_exposure',
+           'gaussian_blur', 'lower_resolution', 'zoom', 'black_border', 'burn_marker', 'image_seed', 'gaussian_noise',
+           'make_shift', 'shift_description', 'describe_shifts', 'sharpen', 'compose', 'plot_shifts', 'apply_shift',
+           'shift_scores', 'paired_auroc_boot', 'verdict', 'compare_scores', 'robustness_table', 'markdown_table']
 
 # %% ../nbs/07_robustness.ipynb #cf1581c3
 def check_gray(im, where: str = 'shift') -> Image.Image:
@@ -153,6 +153,34 @@ def describe_shifts(shifts: Mapping[str, Callable] | None = None) -> pd.DataFram
     shifts = SHIFTS if shifts is None else shifts
     return pd.DataFrame(dict(name=list(shifts), description=[shift_description(f) for f in shifts.values()]))
 
+# %% ../nbs/07_robustness.ipynb #1170e6cc
+def sharpen(im: Image.Image, percent: int = 150) -> Image.Image:
+    "Unsharp masking (radius 2 px, `percent` strength): the edge enhancement some sites apply to every film."
+    return check_gray(im).filter(ImageFilter.UnsharpMask(radius=2, percent=percent, threshold=0))
+
+
+def compose(*shifts: Callable, doc: str = '') -> Callable[[Image.Image], Image.Image]:
+    "Shifts applied one after another, as one shift whose description is `doc`."
+    def site(im: Image.Image) -> Image.Image:
+        for s in shifts: im = s(im)
+        return im
+    site.__doc__ = doc
+    return site
+
+
+SITES: dict[str, Callable[[Image.Image], Image.Image]] = {
+    'site_soft': compose(make_shift(gaussian_blur, '', frac=0.015), make_shift(adjust_contrast, '', factor=0.7),
+                         make_shift(adjust_gamma, '', gamma=1.2), doc='blur 1.5%, contrast x0.7, gamma 1.2: a soft, flat detector'),
+    'site_sharp': compose(make_shift(adjust_contrast, '', factor=1.4), make_shift(sharpen, '', percent=150),
+                          make_shift(gaussian_noise, '', sigma=6.0), doc='contrast x1.4, unsharp mask 150%, noise 6/255: edge-enhanced'),
+    'site_dark': compose(make_shift(adjust_exposure, '', factor=0.75), make_shift(adjust_gamma, '', gamma=1.5),
+                         doc='exposure x0.75, gamma 1.5: under-exposed, dark tone curve'),
+    'site_framed': compose(make_shift(zoom, '', keep=0.8), make_shift(black_border, '', frac=0.06),
+                           make_shift(burn_marker, '', text='L', frac=0.1), doc='central 80% zoom, 6% black frame, an L marker'),
+    'site_lowres': compose(make_shift(lower_resolution, '', factor=5), make_shift(gaussian_noise, '', sigma=4.0),
+                           make_shift(adjust_contrast, '', factor=0.8), doc='1/5 resolution, noise 4/255, contrast x0.8: a small noisy export'),
+}
+
 # %% ../nbs/07_robustness.ipynb #96b43e8b
 def plot_shifts(images, shifts: Mapping[str, Callable] | None = None, ncols: int | None = None,
                 size: float = 2.0) -> Figure:
@@ -248,6 +276,8 @@ def compare_scores(y_true, scores: Mapping[str, np.ndarray], patients=None, thre
                          sensitivity=m['sensitivity'], specificity=m['specificity'],
                          delta_sensitivity=m['sensitivity'] - m0['sensitivity'],
                          delta_specificity=m['specificity'] - m0['specificity'],
+                         specificity_lost=threshold_transfer(y, p, threshold, m0['sensitivity'])['specificity_lost']
+                         if len(np.unique(y)) == 2 and m0['sensitivity'] > 0 else np.nan,
                          mean_abs_dp=float(np.mean(np.abs(p - p0))),
                          flip_rate=float(np.mean(predict_labels(p, threshold) != yhat0))))
     out = pd.DataFrame(rows)
@@ -283,14 +313,14 @@ def markdown_table(table: pd.DataFrame, digits: int = 3) -> str:
     f = lambda v: 'n/a' if not np.isfinite(v) else f'{v:.{digits}f}'
     sf = lambda v: 'n/a' if not np.isfinite(v) else f'{v:+.{digits}f}'
     head = ['condition', 'AUROC [95% CI]', 'change [paired 95% CI]', 'verdict', 'sensitivity', 'specificity',
-            'mean abs dP', 'flipped']
+            'specificity lost', 'mean abs dP', 'flipped']
     lines = ['| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)]
     for r in table.itertuples():
         lines.append('| ' + ' | '.join([
             r.condition, f'{f(r.auroc)} [{f(r.auroc_low)}, {f(r.auroc_high)}]',
             f'{sf(r.delta_auroc)} [{sf(r.delta_low)}, {sf(r.delta_high)}]', r.verdict,
             f'{f(r.sensitivity)} ({sf(r.delta_sensitivity)})', f'{f(r.specificity)} ({sf(r.delta_specificity)})',
-            f(r.mean_abs_dp), f'{100 * r.flip_rate:.1f}%']) + ' |')
+            f(r.specificity_lost), f(r.mean_abs_dp), f'{100 * r.flip_rate:.1f}%']) + ' |')
     a = table.attrs
     if a: lines.append(f"\n{a.get('n_images')} images, {a.get('n_patients')} patients; threshold {a.get('threshold'):.3f}; "
                        f"{a.get('n_boot')} patient-bootstrap replicates; verdict at tolerance {a.get('tolerance')}.")

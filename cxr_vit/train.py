@@ -25,7 +25,7 @@ from transformers.trainer_utils import PREFIX_CHECKPOINT_DIR
 from .data import (COLUMNS, SUBTYPES, DatasetError, check_leakage, hold_out_shift, load_table, progress_bar, read_dataset,
                           save_table, split_patients, write_atomic)
 from .decode import read_xray
-from .model import (REFERENCE_PREPROCESSING, build_model, get_cxr, make_preprocessing, preprocess,
+from .model import (REFERENCE_PREPROCESSING, build_model, fit_shift_reference, get_cxr, make_preprocessing, preprocess,
                            save_model, update_cxr)
 
 log = logging.getLogger(__name__)
@@ -622,6 +622,8 @@ def train(data, preset: str = 'tiny-test', model_name: str | None = None, epochs
     # every patient that shaped the model (weights or calibration): evaluate refuses them
     update_cxr(model, train_patients=sorted(set(table.patient[table.split.isin(['train', 'calib'])].astype(str))))
     if trainer.is_world_process_zero():
+        tr, va = table[table.split == 'train'], table[table.split == 'val']   # the shift score's reference (model notebook)
+        fit_shift_reference(model, list(tr.path), list(va.path), XrayDataset(tr, get_cxr(model)).targets, cfg.eval_batch_size)
         save_model(model, model_dir)
         write_atomic(output_dir/'calibration.json', json.dumps(
             dict(**cal, **{k: v for k, v in metrics.items() if isinstance(v, (int, float))},

@@ -1,0 +1,133 @@
+"""One row of the transfer ablation: does a training idea make the model hold up on data it was not fitted to?
+
+    python tools/transfer.py ROW [--data runs/kermany-data/data.csv] [--out runs/transfer] [--resume]
+
+Every training row is the `cpu-convvit-3class` recipe trained from scratch for 15 epochs on the default
+patient-level split of ../shared/data/chest_xray (the data.csv of `cxr_vit run --data ../shared/data/chest_xray
+--stages 01_data --name kermany-data`) with the ends of every acquisition series held out (`shift_frac=0.1`), plus
+the changes of its row. EVAL_ROWS train nothing: they score trained rows together. Each row is scored three ways,
+none of them the official test split:
+
+- val: the random patient-level validation split (the pool training was drawn from);
+- shift: the ends of each acquisition series (`cxr_vit.data.hold_out_shift`), never trained on;
+- sites: the validation images under the five simulated sites of `cxr_vit.robustness.SITES`.
+
+For each, AUROC and, at the model's stored threshold (fitted on held-out training patients), sensitivity,
+specificity and the specificity lost to threshold transfer (`cxr_vit.evaluate.threshold_transfer`: against a
+threshold set for that data at the sensitivity the stored one reached where it was chosen). The row goes into
+results/transfer.csv (a rerun replaces it); `minutes` is the training's wall time on this machine.
+"""
+import argparse, json, time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import roc_auc_score
+
+from cxr_vit.data import load_table, write_atomic
+from cxr_vit.evaluate import choose_threshold, threshold_transfer
+from cxr_vit.model import get_cxr, load_model, predict_class_probs
+from cxr_vit.robustness import SITES, robustness_table
+from cxr_vit.train import AugmentConfig, get_preset, split_table, train
+
+ROOT = Path(__file__).resolve().parents[1]
+BASE = dict(preset='cpu-convvit-3class', epochs=15, shift_frac=0.1)
+SHIFT_AUG = AugmentConfig(scale=(0.5, 1.0), degrees=10, brightness=0.3, contrast=0.4, gamma=(0.6, 1.6), blur=0.4,
+                          blur_sigma=(0.5, 3.0), blur_kernel=19, resolution=0.3, resolution_factor=(1.5, 4.0), sharpen=0.2)
+EQUALIZE = dict(image_size=128, channels=1, mean=0.5, std=0.25, intensity='equalize')
+
+ROWS = {  # name -> (what changes against t-base, TrainConfig overrides)
+    't-base': ('the cpu-convvit-3class recipe (shipped default), 15 epochs, series ends held out', {}),
+    't-equalize': ('+ histogram equalization in the stored preprocessing', dict(preprocessing=EQUALIZE)),
+    't-shiftaug': ('+ augmentation aimed at the shifts: crops of 50-100%, brightness/contrast +-30/40%, gamma 0.6-1.6, '
+                   'blur (p 0.4, sigma 0.5-3 px), lost resolution (p 0.3), sharpening (p 0.2)', dict(augment=SHIFT_AUG)),
+    't-ema': ('+ an exponential moving average of the weights (decay 0.995)', dict(ema=0.995)),
+    't-res160': ('+ input 160x160 (20x20 tokens)', dict(image_size=160)),
+}
+EVAL_ROWS = {  # name -> (what, trained rows whose class probabilities are averaged)
+    't-ensemble': ('mean class probabilities of t-base and t-equalize (temperature and threshold refitted on calib)',
+                   ['t-base', 't-equalize']),
+}
+ORDER = [*ROWS, *EVAL_ROWS]
+
+
+def _p(probs: np.ndarray, labels) -> np.ndarray:
+    "P(pneumonia) from class probabilities: 1 - P(normal)."
+    return 1 - probs[:, list(labels).index('normal')]
+
+
+def _scores(predict, labels, threshold: float, sens: float, table: pd.DataFrame) -> dict:
+    "AUROC, sensitivity, specificity and specificity lost on val and shift, and over the simulated sites."
+    out = {}
+    for split in ('val', 'shift'):
+        rows = table[table.split == split]
+        y, p = (rows.label == 'pneumonia').to_numpy(), _p(predict(list(rows.path)), labels)
+        tt = threshold_transfer(y, p, threshold, sens)
+        out |= {f'{split}_auroc': roc_auc_score(y, p), f'{split}_sensitivity': tt['sensitivity'],
+                f'{split}_specificity': tt['specificity'], f'{split}_specificity_lost': tt['specificity_lost']}
+    val = table[table.split == 'val']
+    sites = robustness_table(None, val, SITES, n_boot=0, threshold=threshold, progress=True,
+                             predict=lambda imgs: _p(predict(imgs), labels)).set_index('condition').drop('clean')
+    out |= dict(sites_auroc_min=sites.auroc.min(), sites_specificity_min=sites.specificity.min(),
+                sites_specificity_lost_mean=sites.specificity_lost.mean(), sites_specificity_lost_max=sites.specificity_lost.max(),
+                sites_worst=sites.specificity_lost.idxmax())
+    return out
+
+
+def train_row(name: str, data: str, out: Path, resume: bool) -> dict:
+    "Train a ROWS entry (unless its model is there already: then it is only scored) and score it."
+    what, over = ROWS[name]
+    over = {**BASE, **over}
+    preset = over.pop('preset')
+    if resume or not (out/name/'model'/'config.json').exists():
+        train(data, preset, output_dir=out/name, resume=True if resume else None, progress_bar=False, **over)
+    cal = json.loads((out/name/'calibration.json').read_text())
+    model = load_model(out/name/'model')
+    c, table = get_cxr(model), split_table(data, get_preset(preset, **over))
+    predict = lambda items: predict_class_probs(model, items, batch_size=128)
+    sens = c.get('threshold_sensitivity')
+    if sens is None:  # a model calibrated before the sensitivity was stored: what its threshold reaches on calib
+        calib = table[table.split == 'calib']
+        sens = float((_p(predict(list(calib.path)), c['labels'])[(calib.label == 'pneumonia').to_numpy()] >= c['threshold']).mean())
+    scores = _scores(predict, c['labels'], c['threshold'], sens, table)
+    return dict(row=name, what=what, minutes=round(cal['seconds'] / 60, 1), epochs=over['epochs'], threshold=round(c['threshold'], 4),
+                threshold_sensitivity=round(sens, 4), val_viral_auroc=round(cal.get('val_viral_auroc', np.nan), 4),
+                **{k: round(v, 4) if isinstance(v, float) else v for k, v in scores.items()}, command=f'python tools/transfer.py {name}')
+
+
+def eval_row(name: str, data: str, out: Path) -> dict:
+    "Score an EVAL_ROWS ensemble: mean class probabilities, temperature 1, threshold (Youden) refitted on calib."
+    what, members = EVAL_ROWS[name]
+    models = [load_model(out/m/'model') for m in members]
+    cfg = json.loads((out/members[0]/'train_config.json').read_text())
+    table = split_table(data, get_preset(cfg['preset'], calib_frac=cfg['calib_frac'], shift_frac=cfg['shift_frac']))
+    labels = get_cxr(models[0])['labels']
+    predict = lambda items: np.mean([predict_class_probs(m, items, batch_size=128) for m in models], axis=0)
+    calib = table[table.split == 'calib']
+    y, p = (calib.label == 'pneumonia').to_numpy(), _p(predict(list(calib.path)), labels)
+    thr = choose_threshold(y, p)
+    sens = float((p[y] >= thr).mean())
+    t0 = time.time()
+    scores = _scores(predict, labels, thr, sens, table)
+    return dict(row=name, what=what, minutes=round((time.time() - t0) / 60, 1), epochs=cfg['epochs'], threshold=round(thr, 4),
+                threshold_sensitivity=round(sens, 4), **{k: round(v, 4) if isinstance(v, float) else v for k, v in scores.items()},
+                command=f'python tools/transfer.py {name}')
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('row', choices=ORDER)
+    ap.add_argument('--data', default=str(ROOT/'runs/kermany-data/data.csv'))
+    ap.add_argument('--out', default=str(ROOT/'runs/transfer'))
+    ap.add_argument('--resume', action='store_true')
+    a = ap.parse_args(argv)
+    row = eval_row(a.row, a.data, Path(a.out)) if a.row in EVAL_ROWS else train_row(a.row, a.data, Path(a.out), a.resume)
+    print(json.dumps(row, indent=1, default=str))
+    f = ROOT/'results/transfer.csv'
+    old = pd.read_csv(f) if f.exists() else pd.DataFrame(columns=list(row))
+    table = pd.concat([old[old.row != a.row], pd.DataFrame([row])], ignore_index=True)  # a rerun replaces its row
+    table = table.sort_values('row', key=lambda r: r.map(lambda x: ORDER.index(x) if x in ORDER else len(ORDER)), kind='stable')
+    write_atomic(f, table[[c for c in table.columns if c != 'command'] + ['command']].to_csv(index=False))
+
+
+if __name__ == '__main__': main()
