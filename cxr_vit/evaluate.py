@@ -36,8 +36,8 @@ __all__ = ['log', 'METRICS', 'PROPORTIONS', 'CI_METHOD', 'HEADLINE', 'rates_from
            'multiclass_metrics', 'viral_share', 'classification_report_table', 'EvalResult', 'evaluate', 'plot_roc',
            'plot_pr', 'plot_confusion', 'plot_reliability', 'plot_score_hist', 'report_figures', 'TrainPatientsError',
            'model_config', 'check_train_patients', 'sha256_file', 'data_fingerprint', 'model_dir_of', 'evaluate_model',
-           'package_versions', 'result_dict', 'save_report', 'headline', 'load_eval_table', 'select_split',
-           'cli_evaluate']
+           'shift_lines', 'package_versions', 'result_dict', 'save_report', 'headline', 'load_eval_table',
+           'select_split', 'cli_evaluate']
 
 # %% ../nbs/04_evaluate.ipynb #f8b40d44
 METRICS = ['accuracy', 'balanced_accuracy', 'sensitivity', 'specificity', 'ppv', 'npv', 'f1', 'auroc', 'auprc']
@@ -619,11 +619,14 @@ def evaluate_model(model, df: pd.DataFrame, *, threshold: float | None = None, a
     shared = check_train_patients(model, df, allow_train_patients)
     cfg = model_config(model)
     labels = cfg.get('labels') or LABELS
-    if predict is None:
-        import functools
-        from cxr_vit.model import predict_class_probs, predict_proba
-        predict = functools.partial(predict_class_probs if list(labels) == SUBTYPES else predict_proba, progress=True)
-    p, class_probs = _binary_from_predictions(predict(model, df.path.tolist()), labels)
+    shift = None
+    if predict is None:   # the model's class probabilities, and its shift scores from the same forward pass
+        from cxr_vit.model import class_probs as probs_of, predict_logits, shift_distance
+        ref = getattr(model, 'cxr_shift', None)
+        z, f = predict_logits(model, df.path.tolist(), progress=True, features=True) if ref else (predict_logits(model, df.path.tolist(), progress=True), None)
+        out, shift = probs_of(z, model), (shift_distance(ref, f) if ref else None)
+    else: out = predict(model, df.path.tolist())
+    p, class_probs = _binary_from_predictions(out, labels)
     T = float(cfg.get('temperature') or 1.0)
     thr = float(threshold if threshold is not None else (cfg.get('threshold') if cfg.get('threshold') is not None else 0.5))
     subtypes = df['subtype'].where(df['subtype'].notna(), None).tolist() if 'subtype' in df else None
@@ -639,7 +642,27 @@ def evaluate_model(model, df: pd.DataFrame, *, threshold: float | None = None, a
                                n_train_patients=len(cfg.get('train_patients') or [])),
                     data=dict(sha256_paths=data_fingerprint(df.path), n_images=len(df),
                               splits=sorted(df['split'].dropna().unique().tolist()) if 'split' in df else None))
+    if shift is not None:   # how far the images lie from the training images (model notebook: the shift score)
+        from cxr_vit.model import shift_summary
+        res.predictions['shift_score'] = shift
+        res.meta['shift'] = shift_summary(shift, model)
+    y = as_binary(df.label)
+    if cfg.get('threshold_sensitivity') is not None and threshold is None and len(np.unique(y)) == 2:
+        res.meta['threshold_transfer'] = threshold_transfer(y, p, thr, cfg['threshold_sensitivity'])
     return res
+
+# %% ../nbs/04_evaluate.ipynb #f694629b
+def shift_lines(meta: Mapping) -> list[str]:
+    "The shift and threshold-transfer findings of an evaluation's `meta` (or metrics.json's), as sentences."
+    out = []
+    if s := meta.get('shift'):
+        out.append(f"shift: the images' median shift score is {s['median_vs_validation']:.2f}x the validation images'; "
+                   f"{s['flagged']:.1%} are flagged as unlike the training images (about {s['flagged_on_validation']:.0%} on validation)")
+    if t := meta.get('threshold_transfer'):
+        out.append(f"threshold transfer: specificity {t['specificity']:.3f} at the stored threshold {t['threshold']:.3f} "
+                   f"(sensitivity {t['sensitivity']:.3f}); {t['own_specificity']:.3f} at this data's own threshold {t['own_threshold']:.3f} "
+                   f"for the sensitivity it was chosen at: {t['specificity_lost']:+.3f} specificity lost to the transfer")
+    return out
 
 # %% ../nbs/04_evaluate.ipynb #2e741922
 def _jsonable(o):
@@ -777,6 +800,7 @@ def cli_evaluate(argv: Sequence[str] | None = None, *, load: Callable | None = N
     vb = (res.multiclass or {}).get('viral_vs_bacterial')
     if vb: print(f"viral vs bacterial AUROC {vb['auroc']:.3f} ({vb['ci_low']:.3f}-{vb['ci_high']:.3f}); "
                  f"{vb['n_viral']} viral, {vb['n_bacterial']} bacterial images")
+    for line in shift_lines(res.meta): print(line)
     for n in res.notes: print(f"note: {n}")
     if a.out: print(f"report written to {Path(save_report(res, a.out)['metrics.json']).parent}")
     return 0

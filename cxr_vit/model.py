@@ -54,7 +54,7 @@ RESIZE_POLICIES = ('squash', 'crop', 'pad')
 INTENSITY_POLICIES = (None, 'equalize')
 SHIFT_FILE = 'shift_reference.safetensors'  # beside a model's weights: the feature reference of its shift score
 CXR_KEYS = ('version', 'name', 'source', 'labels', 'preprocessing', 'threshold', 'threshold_sensitivity', 'temperature',
-            'train_patients', 'shift')
+            'train_patients', 'shift', 'adapted')
 
 
 def make_preprocessing(image_size: int | Sequence[int] = 224, channels: int = 3,
@@ -448,7 +448,11 @@ def model_card(model: PreTrainedModel) -> str:
         f"- temperature: {cxr.get('temperature', 1.0)} (probabilities are softmax(logits / temperature))",
         f"- threshold on P(pneumonia): {thr if thr is not None else 'not chosen yet (0.5 is used)'}"
         + ('' if 'pneumonia' in cxr['labels'] else " (P(pneumonia) = 1 - P(normal))"),
-        f"- training patients: {len(pats) if pats is not None else 'unknown'} (ids in config.json, cxr.train_patients)", '',
+        f"- training patients: {len(pats) if pats is not None else 'unknown'} (ids in config.json, cxr.train_patients)",
+        f"- intensity: {p.get('intensity') or 'as decoded'}", '',
+        *(['## Adapted to a new site', '', *[f"- {a['date']}: {a['method']} on {a['n_images']} unlabeled images of {a.get('source') or 'a new site'}"
+           f" (fingerprint {a['fingerprint'][:12]}); its figures on the original validation split no longer apply as they were" for a in cxr['adapted']], '']
+          if cxr.get('adapted') else []),
         '## Architecture', '',
         f"{type(model).__name__} ({model.config.model_type}), {n_params / 1e6:.1f} M parameters.", '',
         '## Use', '', '```python', 'from cxr_vit.model import load_model, predict',
@@ -862,4 +866,8 @@ def cli_predict(argv: Sequence[str] | None = None) -> int:
           f"{int((ok.label == 'normal').sum())} normal (threshold {df.threshold.iloc[0]:.3g}); "
           f"{n_bad} unreadable{' (listed in the CSV)' if n_bad else ''}"
           f"{'; wrote ' + args.out if args.out else ''}", file=sys.stdout if args.out else sys.stderr)
+    if s := shift_summary(df.get('shift_score', []), model):
+        print(f"shift: median score {s['median_vs_validation']:.2f}x validation's; {s['flagged']:.1%} unlike the training images "
+              f"(about 1% on validation){' - check these before trusting the predictions' if s['flagged'] > 0.05 else ''}",
+              file=sys.stdout if args.out else sys.stderr)
     return 1 if n_bad else 0

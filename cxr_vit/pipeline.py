@@ -354,7 +354,7 @@ def _model_html(run: Path) -> str:
 def _metrics_html(run: Path) -> str:
     mj = _read_json(run/'metrics.json')
     if mj is None: return ''
-    from cxr_vit.evaluate import headline
+    from cxr_vit.evaluate import headline, shift_lines
     meta = mj.get('meta', {})
     out = (f"<h2>Results</h2><p>{meta.get('n_images', 0):,} images of {meta.get('n_patients', 0):,} patients (split "
            f"{html.escape(', '.join(map(str, meta.get('data', {}).get('splits') or ['-'])))}); 95% CIs: "
@@ -365,6 +365,7 @@ def _metrics_html(run: Path) -> str:
     if vb and vb.get('auroc') is not None:
         out += (f"<p>Bacterial vs viral AUROC {vb['auroc']:.3f} ({vb['ci_low']:.3f}-{vb['ci_high']:.3f}) on "
                 f"{vb['n_bacterial']} bacterial and {vb['n_viral']} viral images.</p>")
+    out += ''.join(f'<p>{html.escape(line[0].upper() + line[1:])}.</p>' for line in shift_lines(meta))
     figs = [('roc_curve', 'ROC curve'), ('reliability_diagram', 'reliability diagram'), ('confusion_matrix', 'confusion matrices'),
             ('confusion_matrix_3class', 'normal / bacterial / viral')]
     return out + ''.join(_figure(run/f'{f}.png', cap) for f, cap in figs)
@@ -453,6 +454,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {  # command -> (module, function(ar
     'evaluate': ('cxr_vit.evaluate', 'cli_evaluate', 'evaluate predictions: metrics with CIs, calibration, plots'),
     'predict': ('cxr_vit.model', 'cli_predict', 'predict pneumonia probability for images'),
     'explain': ('cxr_vit.gradcam', 'cli_explain', 'Grad-CAM heatmaps for images'),
+    'adapt': ('cxr_vit.adapt', 'cli_adapt', 'adapt a model to the unlabeled images of a new site'),
 }
 
 def parse_param(s: str) -> tuple[str, object]:
