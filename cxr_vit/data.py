@@ -302,6 +302,7 @@ class ScanReport:
     duplicates: list
     unreadable: list
     problems: list = field(default_factory=list)
+    shift: dict | None = None      # how the readable images lie against a model's training images (`scan(shift=...)`)
 
     @property
     def counts(self) -> pd.DataFrame:
@@ -333,7 +334,8 @@ class ScanReport:
                     subtypes=t.subtype.fillna('unknown').value_counts().to_dict(), **self.patients,
                     counts=self.counts.to_dict('records'), sizes=self.sizes.to_dict('records'),
                     duplicates=self.duplicates, unreadable=[dict(path=p, error=e) for p, e in self.unreadable],
-                    split=self.split.to_dict('records'), split_overlap_patients=self.overlap, problems=self.problems)
+                    split=self.split.to_dict('records'), split_overlap_patients=self.overlap, problems=self.problems,
+                    shift=self.shift)
 
 # %% ../nbs/01_data.ipynb #242b2fef
 def _inspect(path: str) -> tuple[str, str, str]:
@@ -348,8 +350,8 @@ def _inspect(path: str) -> tuple[str, str, str]:
 
 
 def scan(source=None, val_frac: float = 0.2, test_frac: float = 0.0, seed: int = 0,
-         progress: bool | None = None) -> ScanReport:
-    "Read, decode, fingerprint and split a dataset; report what was found (None: the embedded sample)."
+         progress: bool | None = None, shift=None) -> ScanReport:
+    "Read, decode, fingerprint and split a dataset; report what was found (None: the embedded sample); `shift(paths) -> dict`: their shift."
     df = read_dataset(source, require_both_classes=False)
     problems = [f"only one class present: no {l} images" for l in LABELS if l not in set(df.label)]
     if progress is None: progress = len(df) > 200
@@ -365,7 +367,8 @@ def scan(source=None, val_frac: float = 0.2, test_frac: float = 0.0, seed: int =
     except LeakageError as e: problems.append(str(e))
     return ScanReport(str(source if source is not None else sample_dir()),
                       table.drop(columns=['size', 'mode', 'error']).reset_index(drop=True),
-                      sizes.reset_index(drop=True), dup_groups, list(zip(bad.path, bad.error)), problems)
+                      sizes.reset_index(drop=True), dup_groups, list(zip(bad.path, bad.error)), problems,
+                      shift(list(good.path)) if shift else None)
 
 # %% ../nbs/01_data.ipynb #82431e07
 def format_scan(r: ScanReport) -> str:
@@ -384,11 +387,14 @@ def format_scan(r: ScanReport) -> str:
     lines += ['', 'proposed patient-level split:', r.split.to_string(index=False),
               f'patients in more than one split: {r.overlap}']
     lines += [f'PROBLEM: {p}' for p in r.problems]
+    if s := r.shift:
+        lines += ['', f"shift against the model's training images: median score {s['median_vs_validation']:.2f}x validation's, "
+                      f"{s['flagged']:.1%} flagged as unlike them (about {s['flagged_on_validation']:.0%} on validation)"]
     return '\n'.join(lines)
 
 
-def cli_scan(argv: list[str] | None = None) -> int:
-    "`cxr_vit data scan PATH [--json]`: report what a dataset holds and the split it would make."
+def cli_scan(argv: list[str] | None = None, shift_for=None) -> int:
+    "`cxr_vit data scan PATH [--json] [--model M]`: report what a dataset holds and the split it would make; `shift_for(M)`: the shift scorer."
     import argparse
     ap = argparse.ArgumentParser(prog='cxr_vit data scan', description=cli_scan.__doc__)
     ap.add_argument('path', nargs='?', help='folder, CSV manifest or .npz (default: the embedded sample)')
@@ -396,9 +402,13 @@ def cli_scan(argv: list[str] | None = None) -> int:
     ap.add_argument('--val-frac', type=float, default=0.2)
     ap.add_argument('--test-frac', type=float, default=0.0)
     ap.add_argument('--seed', type=int, default=0)
+    ap.add_argument('--model', help="also score how far the images lie from this model's training images ('default': the bundled one)")
     a = ap.parse_args(argv)
-    try: r = scan(a.path, a.val_frac, a.test_frac, a.seed, progress=None if not a.json else False)
-    except DatasetError as e: print(f'error: {e}'); return 2
+    try:
+        if a.model and shift_for is None: raise DatasetError('--model needs the cxr_vit command (cxr_vit data scan), which scores the shift')
+        r = scan(a.path, a.val_frac, a.test_frac, a.seed, progress=None if not a.json else False,
+                 shift=shift_for(None if a.model == 'default' else a.model) if a.model else None)
+    except (ValueError, OSError) as e: print(f'error: {e}'); return 2   # DatasetError is a ValueError
     print(json.dumps(r.to_dict(), indent=1, default=str) if a.json else format_scan(r))
     return 0
 

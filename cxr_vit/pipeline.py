@@ -20,8 +20,8 @@ _log = logging.getLogger('cxr_vit.pipeline')
 # %% auto #0
 __all__ = ['STAGES', 'ARTIFACTS', 'REPORT_TAG', 'COMMANDS', 'find_nbs_dir', 'stage_notebook', 'declared_params', 'check_params',
            'stage_params', 'versions', 'git_info', 'write_json_atomic', 'report_notebook', 'StageError', 'new_run_dir',
-           'external_resources', 'export_html', 'write_run_report', 'export_run_html', 'run_pipeline', 'parse_param',
-           'load_config', 'cli_params', 'main']
+           'external_resources', 'export_html', 'write_run_report', 'export_run_html', 'run_pipeline', 'cli_data_scan',
+           'parse_param', 'load_config', 'cli_params', 'main']
 
 # %% ../nbs/06_pipeline.ipynb #777e62aa
 STAGES: list[str] = ['01_data', '02_model', '03_train', '04_evaluate', '05_gradcam']
@@ -449,13 +449,27 @@ def run_pipeline(name: str | None = None, params: dict | None = None, out_dir: P
 
 # %% ../nbs/06_pipeline.ipynb #1b781025
 COMMANDS: dict[str, tuple[str, str, str]] = {  # command -> (module, function(argv) -> int, help)
-    'data scan': ('cxr_vit.data', 'cli_scan', 'scan a dataset folder/CSV/.npz and report labels, patients, problems'),
+    'data scan': ('cxr_vit.pipeline', 'cli_data_scan', 'scan a dataset folder/CSV/.npz and report labels, patients, problems'),
     'train': ('cxr_vit.train', 'cli_train', 'train a model'),
     'evaluate': ('cxr_vit.evaluate', 'cli_evaluate', 'evaluate predictions: metrics with CIs, calibration, plots'),
     'predict': ('cxr_vit.model', 'cli_predict', 'predict pneumonia probability for images'),
     'explain': ('cxr_vit.gradcam', 'cli_explain', 'Grad-CAM heatmaps for images'),
     'adapt': ('cxr_vit.adapt', 'cli_adapt', 'adapt a model to the unlabeled images of a new site'),
 }
+
+def _shift_for(model_src: str | None):
+    "A `scan(shift=...)` scorer: the shift summary of images against the training images of model `model_src`."
+    from cxr_vit.model import load_model, predict, shift_summary
+    model = load_model(model_src)
+    if getattr(model, 'cxr_shift', None) is None: raise ValueError(f"{model_src or 'the bundled model'}: no shift reference to score against")
+    return lambda paths: shift_summary(predict(model, paths, progress=False)['shift_score'], model)
+
+
+def cli_data_scan(argv: list[str] | None = None) -> int:
+    "`cxr_vit data scan`: `cxr_vit.data.cli_scan`, which scores the shift against a model with `--model`."
+    from cxr_vit.data import cli_scan
+    return cli_scan(argv, shift_for=_shift_for)
+
 
 def parse_param(s: str) -> tuple[str, object]:
     "`key=value` -> (key, value read as YAML)."
