@@ -30,8 +30,8 @@ import torch
 from PIL import Image, ImageOps
 from torchvision.transforms import InterpolationMode
 from torchvision.transforms.v2 import functional as TF
-from transformers import (AutoConfig, AutoModelForImageClassification, PretrainedConfig, PreTrainedModel, ViTConfig,
-                          ViTForImageClassification)
+from transformers import (AutoConfig, AutoModelForImageClassification, AutoModelForMaskedImageModeling, PretrainedConfig,
+                          PreTrainedModel, ViTConfig, ViTForImageClassification, ViTForMaskedImageModeling)
 
 _log = logging.getLogger(__name__)
 
@@ -43,10 +43,11 @@ __all__ = ['LABELS', 'RESIZE_POLICIES', 'INTENSITY_POLICIES', 'SHIFT_FILE', 'CXR
            'KNOWN_CONFIGS', 'WEIGHT_SUFFIXES', 'LAYOUT_V4_TO_V5', 'NO_DEFAULT_MODEL', 'make_preprocessing',
            'input_size', 'make_cxr', 'get_cxr', 'update_cxr', 'preprocess', 'HubUnavailableError', 'register_preset',
            'preprocessing_from_processor', 'build_model', 'tiny_vit_preset', 'ConvStemViTConfig', 'ConvStem',
-           'ConvStemViTForImageClassification', 'convvit_s_128', 'model_card', 'save_model', 'UnsafeCheckpointError',
-           'detect_layout', 'convert_layout', 'read_state_dict', 'infer_vit_config', 'load_model', 'decision_threshold',
-           'predict_logits', 'class_probs', 'predict_class_probs', 'predict_proba', 'predict', 'expand_paths',
-           'shift_distance', 'fit_shift_reference', 'shift_summary', 'cli_predict']
+           'ConvStemViTForImageClassification', 'ConvStemViTForMaskedImageModeling', 'convvit_s_128', 'model_card',
+           'save_model', 'UnsafeCheckpointError', 'detect_layout', 'convert_layout', 'read_state_dict',
+           'infer_vit_config', 'load_model', 'decision_threshold', 'predict_logits', 'class_probs',
+           'predict_class_probs', 'predict_proba', 'predict', 'expand_paths', 'shift_distance', 'fit_shift_reference',
+           'shift_summary', 'cli_predict']
 
 # %% ../nbs/02_model.ipynb #54b4fb0f
 LABELS = ('normal', 'pneumonia')  # logit order of the binary models (reference: NORMAL=0, PNEUMONIA=1)
@@ -409,8 +410,18 @@ class ConvStemViTForImageClassification(ViTForImageClassification):
                                                                    config.hidden_size)
 
 
+class ConvStemViTForMaskedImageModeling(ViTForMaskedImageModeling):
+    "The same encoder with SimMIM's pixel decoder (self-supervised pre-training, `cxr_vit.train.pretrain`); `encoder_stride` = `patch_size`."
+    config_class = ConvStemViTConfig
+
+    def __init__(self, config: ConvStemViTConfig):
+        super().__init__(config)
+        self.vit.embeddings.patch_embeddings.projection = ConvStem(config.num_channels, config.stem_channels, config.hidden_size)
+
+
 AutoConfig.register(ConvStemViTConfig.model_type, ConvStemViTConfig, exist_ok=True)
 AutoModelForImageClassification.register(ConvStemViTConfig, ConvStemViTForImageClassification, exist_ok=True)
+AutoModelForMaskedImageModeling.register(ConvStemViTConfig, ConvStemViTForMaskedImageModeling, exist_ok=True)
 
 
 @register_preset('convvit-s-128')

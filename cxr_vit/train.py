@@ -36,7 +36,8 @@ __all__ = ['log', 'BALANCE_MODES', 'CLASS_MODES', 'TRAIN_PRESETS', 'LOG_COLUMNS'
            'undersample', 'class_weights', 'BalancedSampler', 'compute_metrics', 'layer_id', 'param_groups',
            'CSVLogCallback', 'read_log', 'ProgressBarCallback', 'EMACallback', 'CxrTrainer', 'training_args',
            'latest_checkpoint', 'calibrate', 'transfer_report', 'recalibrate', 'read_table', 'hold_out_calibration',
-           'split_table', 'balanced_train', 'make_trainer', 'train', 'cli_train', 'history_tables', 'plot_history']
+           'split_table', 'balanced_train', 'make_trainer', 'train', 'mim_model', 'load_encoder', 'MaskCollator',
+           'MimTrainer', 'pretrain', 'cli_train', 'history_tables', 'plot_history']
 
 # %% ../nbs/03_train.ipynb #415d11ab
 @dataclass
@@ -63,6 +64,7 @@ class TrainConfig:
     # model
     model: str = 'google/vit-base-patch16-224'  # cxr_vit.model.build_model name: hub id, model folder or offline preset
     pretrained: bool = True        # start from the checkpoint's weights (False: random init from its config)
+    init_from: str | None = None   # a self-supervised encoder to start from (the folder `pretrain` writes)
     image_size: int | None = None  # None: the model's own input size; else position embeddings resampled
     preprocessing: dict | None = None  # None: the model's own (its image-processor config); else make_preprocessing kwargs
     # data
@@ -165,6 +167,7 @@ def make_model(cfg: TrainConfig):
     prep = make_preprocessing(**cfg.preprocessing) if cfg.preprocessing else None
     size = cfg.image_size or (prep['image_size'] if prep else None)
     model = build_model(cfg.model, labels, pretrained=cfg.pretrained, image_size=size)
+    if cfg.init_from: load_encoder(model, cfg.init_from)
     if prep: update_cxr(model, preprocessing={**prep, 'image_size': size or prep['image_size']})
     pp = get_cxr(model)['preprocessing']
     if cfg.augment is not None and cfg.match_crop and pp.get('crop_pct', 1.0) == 1.0:
@@ -631,6 +634,71 @@ def train(data, preset: str = 'tiny-test', model_name: str | None = None, epochs
         log.info('trained %s (%s) -> %s', cfg.model, preset, model_dir)
     trainer.accelerator.wait_for_everyone()
     return model_dir
+
+# %% ../nbs/03_train.ipynb #91bd8ab6
+def mim_model(cfg: TrainConfig):
+    "The SimMIM twin of `cfg`'s model: the same encoder and initialization, a pixel decoder (`encoder_stride` = patch size)."
+    from transformers import AutoModelForMaskedImageModeling
+    base = make_model(replace(cfg, init_from=None))
+    conf = type(base.config)(**{**base.config.to_dict(), 'encoder_stride': base.config.patch_size})
+    mim = AutoModelForMaskedImageModeling.from_config(conf)
+    missing, unexpected = mim.vit.load_state_dict(base.vit.state_dict(), strict=False)
+    assert not unexpected and set(missing) == {'embeddings.mask_token'}, (missing, unexpected)
+    return mim
+
+
+def load_encoder(model, folder) -> None:
+    "Copy a pre-trained encoder (the folder `pretrain` writes) into `model`: its `vit.` weights; the head stays as initialized."
+    from transformers import AutoModelForMaskedImageModeling
+    enc = {k: v for k, v in AutoModelForMaskedImageModeling.from_pretrained(folder).vit.state_dict().items()
+           if k != 'embeddings.mask_token'}
+    try: missing, unexpected = model.vit.load_state_dict(enc, strict=False)
+    except RuntimeError as e: raise ValueError(f'{folder}: the encoder does not fit {type(model).__name__}: {e}') from None
+    if missing or unexpected:
+        raise ValueError(f'{folder}: the encoder does not fit {type(model).__name__}: missing {list(missing)[:5]}, unexpected {list(unexpected)[:5]}')
+
+
+class MaskCollator:
+    "Batches `XrayDataset` items for SimMIM: pixel values, and `ratio` of the (gh, gw) token grid masked in square blocks of `block` tokens."
+    def __init__(self, grid: tuple[int, int], ratio: float = 0.6, block: int = 2):
+        if grid[0] % block or grid[1] % block: raise ValueError(f'a {grid} token grid does not split into {block}x{block} blocks')
+        self.grid, self.ratio, self.block = grid, ratio, block
+
+    def __call__(self, items: list[dict]) -> dict:
+        bh, bw = self.grid[0] // self.block, self.grid[1] // self.block
+        m = torch.zeros(len(items), bh * bw, dtype=torch.bool)
+        m.scatter_(1, torch.rand(len(items), bh * bw).argsort(1)[:, :round(self.ratio * bh * bw)], True)
+        m = m.view(-1, bh, bw).repeat_interleave(self.block, 1).repeat_interleave(self.block, 2)
+        return {'pixel_values': torch.stack([it['pixel_values'] for it in items]), 'bool_masked_pos': m.flatten(1)}
+
+
+class MimTrainer(CxrTrainer):
+    "`CxrTrainer` (optimizer, checkpoint reloading) whose loss is the model's own reconstruction loss."
+    def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
+        out = model(**inputs)
+        return (out.loss, out) if return_outputs else out.loss
+
+# %% ../nbs/03_train.ipynb #9df57d05
+def pretrain(data, preset: str = 'cpu-convvit-3class', output_dir='runs/pretrain', epochs: float = 15, mask_ratio: float = 0.6,
+             mask_block: int = 2, resume=None, callbacks=(), **overrides) -> Path:
+    "SimMIM pre-training of `preset`'s encoder on the training rows of `data` (no labels used); returns the encoder folder for `init_from`."
+    cfg = get_preset(preset, epochs=epochs, balance='none', early_stopping=0, ema=0.0, **overrides)
+    output_dir = Path(output_dir)
+    model = mim_model(cfg)
+    table = split_table(data, cfg)                        # the classifier's own training rows: val, calib, shift stay unseen
+    ds = XrayDataset(table[table.split == 'train'], get_cxr(model), cfg.augment)
+    ph, pw = (model.config.patch_size,) * 2 if np.ndim(model.config.patch_size) == 0 else model.config.patch_size
+    h, w = (get_cxr(model)['preprocessing']['image_size'],) * 2 if np.ndim(get_cxr(model)['preprocessing']['image_size']) == 0 \
+        else get_cxr(model)['preprocessing']['image_size']
+    args = training_args(cfg, output_dir, eval_strategy='no', load_best_model_at_end=False)
+    trainer = MimTrainer(model=model, args=args, train_dataset=ds, data_collator=MaskCollator((h // ph, w // pw), mask_ratio, mask_block),
+                         callbacks=[CSVLogCallback(), *callbacks], cfg=cfg)
+    if not cfg.progress_bar: trainer.remove_callback(PrinterCallback)
+    trainer.train(resume_from_checkpoint=_resume_point(resume, output_dir))
+    trainer.save_state()
+    if trainer.is_world_process_zero(): save_model(model, output_dir/'encoder')
+    trainer.accelerator.wait_for_everyone()
+    return output_dir/'encoder'
 
 # %% ../nbs/03_train.ipynb #1a1ab165
 def _parse_value(s: str):

@@ -28,7 +28,7 @@ from cxr_vit.data import load_table, write_atomic
 from cxr_vit.evaluate import choose_threshold, threshold_transfer
 from cxr_vit.model import get_cxr, load_model, predict_class_probs
 from cxr_vit.robustness import SITES, robustness_table
-from cxr_vit.train import AugmentConfig, get_preset, split_table, train
+from cxr_vit.train import AugmentConfig, get_preset, pretrain, split_table, train
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = dict(preset='cpu-convvit-3class', epochs=15, shift_frac=0.1)
@@ -43,6 +43,8 @@ ROWS = {  # name -> (what changes against t-base, TrainConfig overrides)
                    'blur (p 0.4, sigma 0.5-3 px), lost resolution (p 0.3), sharpening (p 0.2)', dict(augment=SHIFT_AUG)),
     't-ema': ('+ an exponential moving average of the weights (decay 0.995)', dict(ema=0.995)),
     't-res160': ('+ input 160x160 (20x20 tokens)', dict(image_size=160)),
+    't-ssl': ('+ the encoder pre-trained self-supervised (SimMIM, 60% masked in 16-px blocks) on the same training images '
+              'for 15 epochs first', dict(pretrain_epochs=15)),
 }
 EVAL_ROWS = {  # name -> (what, trained rows whose class probabilities are averaged)
     't-ensemble': ('mean class probabilities of t-base and t-equalize (temperature and threshold refitted on calib)',
@@ -78,19 +80,27 @@ def train_row(name: str, data: str, out: Path, resume: bool) -> dict:
     "Train a ROWS entry (unless its model is there already: then it is only scored) and score it."
     what, over = ROWS[name]
     over = {**BASE, **over}
-    preset = over.pop('preset')
+    preset, pre_epochs = over.pop('preset'), over.pop('pretrain_epochs', 0)
+    if pre_epochs:  # self-supervised first, on the same training rows, then the classifier starts from that encoder
+        enc = out/f'{name}-pretrain'/'encoder'
+        if resume or not (enc/'config.json').exists():
+            pretrain(data, preset, out/f'{name}-pretrain', pre_epochs, resume=True if resume else None, progress_bar=False,
+                     shift_frac=over['shift_frac'])
+        over['init_from'] = str(enc)
     if resume or not (out/name/'model'/'config.json').exists():
         train(data, preset, output_dir=out/name, resume=True if resume else None, progress_bar=False, **over)
     cal = json.loads((out/name/'calibration.json').read_text())
     model = load_model(out/name/'model')
     c, table = get_cxr(model), split_table(data, get_preset(preset, **over))
+    minutes = cal['seconds'] / 60 + (json.loads((out/f'{name}-pretrain'/'trainer_state.json').read_text())['log_history'][-1]
+                                     .get('train_runtime', 0) / 60 if pre_epochs else 0)
     predict = lambda items: predict_class_probs(model, items, batch_size=128)
     sens = c.get('threshold_sensitivity')
     if sens is None:  # a model calibrated before the sensitivity was stored: what its threshold reaches on calib
         calib = table[table.split == 'calib']
         sens = float((_p(predict(list(calib.path)), c['labels'])[(calib.label == 'pneumonia').to_numpy()] >= c['threshold']).mean())
     scores = _scores(predict, c['labels'], c['threshold'], sens, table)
-    return dict(row=name, what=what, minutes=round(cal['seconds'] / 60, 1), epochs=over['epochs'], threshold=round(c['threshold'], 4),
+    return dict(row=name, what=what, minutes=round(minutes, 1), epochs=over['epochs'], threshold=round(c['threshold'], 4),
                 threshold_sensitivity=round(sens, 4), val_viral_auroc=round(cal.get('val_viral_auroc', np.nan), 4),
                 **{k: round(v, 4) if isinstance(v, float) else v for k, v in scores.items()}, command=f'python tools/transfer.py {name}')
 
