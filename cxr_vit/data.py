@@ -120,7 +120,9 @@ def write_synthetic_image(path, value: int = 128, size: int = 32, seed: int = 0)
 def read_manifest(csv) -> pd.DataFrame:
     "Table from a CSV manifest with columns `path,label[,patient_id][,split][,subtype]`."
     csv = Path(csv)
-    m = pd.read_csv(csv, dtype=str, keep_default_na=False)
+    try: m = pd.read_csv(csv, dtype=str, keep_default_na=False)
+    except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as e:
+        raise DatasetError(f"{csv}: not a readable CSV manifest ({type(e).__name__}: {e})") from None
     missing = {'path', 'label'} - set(m.columns)
     if missing: raise DatasetError(f"{csv}: manifest lacks column(s) {sorted(missing)}; has {list(m.columns)}")
     rows = []
@@ -138,7 +140,38 @@ def read_manifest(csv) -> pd.DataFrame:
                          patient=r.get('patient_id', '').strip() or meta['patient'],
                          split=_SPLIT_ALIASES.get(split) if split else None))
     if not rows: raise DatasetError(f"{csv}: manifest has no rows")
-    return pd.DataFrame(rows, columns=COLUMNS)
+    df = pd.DataFrame(rows, columns=COLUMNS)
+    clash = df.groupby('path').label.nunique().loc[lambda n: n > 1]
+    if len(clash): raise DatasetError(f"{csv}: {len(clash)} file(s) listed with different labels, e.g. {clash.index[0]}: which is it?")
+    if (twice := df.path.duplicated()).any():
+        log.warning("%s: %d file(s) listed more than once with the same label: kept once", csv, twice.sum())
+    return df[~twice].reset_index(drop=True)
+
+
+def _npy_header(z, key: str) -> tuple[tuple, np.dtype]:
+    "Shape and dtype of an array in an open `.npz`, read from its header (the array itself is not loaded)."
+    with z.zip.open(f'{key}.npy') as f:
+        major, _ = np.lib.format.read_magic(f)
+        read = np.lib.format.read_array_header_1_0 if major == 1 else np.lib.format.read_array_header_2_0
+        shape, _, dtype = read(f)
+    return shape, dtype
+
+
+def _npz_split(npz: Path, z, split: str) -> tuple[tuple, np.ndarray]:
+    "The images' shape and the labels of one split of a MedMNIST `.npz`, checked: a stack of images, one 0/1 label each."
+    from cxr_vit.decode import MIN_SIDE
+    if f'{split}_labels' not in z.files: raise DatasetError(f"{npz}: {split}_images has no {split}_labels array (has {z.files})")
+    shape, dtype = _npy_header(z, f'{split}_images')
+    try: labels = z[f'{split}_labels'].reshape(-1)
+    except ValueError as e: raise DatasetError(f"{npz}: {split}_labels is not plain numbers ({e})") from None
+    if len(shape) not in (3, 4) or dtype.kind not in 'uif' or min(shape[1:3]) < MIN_SIDE:
+        raise DatasetError(f"{npz}: {split}_images is {dtype} of shape {shape}; expected a stack of images "
+                           f"(n, height, width[, channels]) of at least {MIN_SIDE} px a side")
+    if len(labels) != shape[0]: raise DatasetError(f"{npz}: {shape[0]} {split} images but {len(labels)} labels")
+    if labels.dtype.kind not in 'uifb' or not np.isin(labels, [0, 1]).all():
+        bad = sorted({str(v) for v in labels if v not in (0, 1)})[:5] if labels.dtype.kind in 'uifb' else [str(labels.dtype)]
+        raise DatasetError(f"{npz}: {split}_labels must be 0 (normal) or 1 (pneumonia); found {', '.join(bad)}")
+    return shape, labels
 
 
 def read_npz(npz) -> pd.DataFrame:
@@ -151,7 +184,7 @@ def read_npz(npz) -> pd.DataFrame:
     with z:
         for split in ['train', 'val', 'test']:
             if f'{split}_images' not in z.files: continue
-            labels = z[f'{split}_labels'].reshape(-1)
+            _, labels = _npz_split(npz, z, split)
             for i, y in enumerate(labels):
                 label, subtype = parse_label(int(y), f"{npz} {split}_labels[{i}]")
                 rows.append(dict(path=npz_ref(npz, f'{split}_images', i), label=label, subtype=subtype,
@@ -313,6 +346,7 @@ class ScanReport:
     @property
     def patients(self) -> dict:
         per = self.table.groupby('patient').size()
+        if per.empty: return dict(patients=0, images_per_patient_min=0, images_per_patient_median=0.0, images_per_patient_max=0)
         return dict(patients=int(per.size), images_per_patient_min=int(per.min()),
                     images_per_patient_median=float(per.median()), images_per_patient_max=int(per.max()))
 
@@ -338,13 +372,19 @@ class ScanReport:
                     shift=self.shift)
 
 # %% ../nbs/01_data.ipynb #242b2fef
-def _inspect(path: str) -> tuple[str, str, str]:
-    "(size, mode, error) of one image, decoding it fully through `read_xray` to find broken files."
+def _source_mode(path: str) -> str:
+    "How a readable file stores its pixels: PIL's mode ('L', 'RGB', 'I;16'...), 'DICOM' or 'npz'."
+    if '::' in path: return 'npz'
     try:
-        if '::' in path: img = read_xray(path); return f'{img.width}x{img.height}', 'L', ''
-        with Image.open(path) as im: size, mode = f'{im.width}x{im.height}', im.mode
-        read_xray(path)
-        return size, mode, ''
+        with Image.open(path) as im: return im.mode
+    except Exception: return 'DICOM'    # read_xray read it and PIL cannot: pydicom did
+
+
+def _inspect(path: str) -> tuple[str, str, str]:
+    "(size, mode, error) of one image, decoding it fully through `read_xray` (every format it reads) to find broken files."
+    try:
+        img = read_xray(path)
+        return f'{img.width}x{img.height}', _source_mode(path), ''
     except XrayReadError as e: return '', '', str(e).removeprefix(f'{path}: ')
     except Exception as e: return '', '', f'{type(e).__name__}: {e}'
 
@@ -410,7 +450,7 @@ def cli_scan(argv: list[str] | None = None, shift_for=None) -> int:
                  shift=shift_for(None if a.model == 'default' else a.model) if a.model else None)
     except (ValueError, OSError) as e: print(f'error: {e}'); return 2   # DatasetError is a ValueError
     print(json.dumps(r.to_dict(), indent=1, default=str) if a.json else format_scan(r))
-    return 0
+    return 1 if r.unreadable else 0   # like predict: some files could not be read (they are listed)
 
 # %% ../nbs/01_data.ipynb #cfeef512
 def write_atomic(path, data: str | bytes) -> Path:
