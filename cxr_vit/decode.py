@@ -144,10 +144,8 @@ def _pil_to_l(path, im: Image.Image) -> Image.Image:
     "Any PIL mode to 'L' (see 'Modes' above for the choices)."
     if im.mode == 'L': return im.copy()
     if im.mode == 'P': im = im.convert('RGBA' if 'transparency' in im.info else 'RGB')
-    if im.mode in ('RGBA', 'LA', 'PA', 'RGBa', 'La'):  # composite on black: transparent = no signal
-        a = np.asarray(im.convert('RGBA'), dtype=np.float64)
-        rgb = np.round(a[..., :3] * a[..., 3:] / 255.0).astype(np.uint8)
-        return Image.fromarray(rgb).convert('L')
+    if im.mode in ('RGBA', 'LA', 'PA', 'RGBa', 'La'):  # composite on black: transparent = no signal (8-bit, in PIL)
+        return Image.alpha_composite(Image.new('RGBA', im.size, (0, 0, 0, 255)), im.convert('RGBA')).convert('L')
     if im.mode.startswith(('I', 'F')): return _array_to_l(path, np.asarray(im))  # 16/32-bit, float: min-max
     if im.mode in ('1', 'RGB'): return im.convert('L')
     return im.convert('RGB').convert('L')  # CMYK, YCbCr, LAB, HSV
