@@ -41,10 +41,10 @@ from .decode import is_image_file, read_xray
 # %% auto #0
 __all__ = ['LABELS', 'RESIZE_POLICIES', 'INTENSITY_POLICIES', 'SHIFT_FILE', 'CXR_KEYS', 'REFERENCE_PREPROCESSING', 'PRESETS',
            'KNOWN_CONFIGS', 'WEIGHT_SUFFIXES', 'LAYOUT_V4_TO_V5', 'NO_DEFAULT_MODEL', 'make_preprocessing',
-           'input_size', 'make_cxr', 'get_cxr', 'update_cxr', 'preprocess', 'HubUnavailableError', 'register_preset',
-           'preprocessing_from_processor', 'build_model', 'tiny_vit_preset', 'ConvStemViTConfig', 'ConvStem',
-           'ConvStemViTForImageClassification', 'ConvStemViTForMaskedImageModeling', 'convvit_s_128', 'model_card',
-           'save_model', 'UnsafeCheckpointError', 'detect_layout', 'convert_layout', 'read_state_dict',
+           'input_size', 'make_cxr', 'get_cxr', 'update_cxr', 'preprocess', 'HubUnavailableError', 'RemoteCodeError',
+           'register_preset', 'preprocessing_from_processor', 'build_model', 'tiny_vit_preset', 'ConvStemViTConfig',
+           'ConvStem', 'ConvStemViTForImageClassification', 'ConvStemViTForMaskedImageModeling', 'convvit_s_128',
+           'model_card', 'save_model', 'UnsafeCheckpointError', 'detect_layout', 'convert_layout', 'read_state_dict',
            'infer_vit_config', 'load_model', 'decision_threshold', 'predict_logits', 'class_probs',
            'predict_class_probs', 'predict_proba', 'predict', 'expand_paths', 'shift_distance', 'fit_shift_reference',
            'shift_summary', 'cli_predict']
@@ -194,6 +194,22 @@ class HubUnavailableError(ConnectionError):
     "Pretrained weights were asked for, but the Hugging Face hub cannot be reached and they are not cached."
 
 
+class RemoteCodeError(ValueError):
+    "A model folder or repository whose config asks to run its own Python code (`auto_map`): cxr_vit never runs it."
+
+
+def _refuse_remote_code(src, config: dict | None = None):
+    "Raise `RemoteCodeError` when a model's config (a dict, or `src/config.json`) asks for its own code (`auto_map`)."
+    if config is None:
+        f = Path(src) / 'config.json' if Path(src).is_dir() else Path(src)
+        try: config = json.loads(f.read_text()) if f.is_file() else {}
+        except (OSError, ValueError) as e: raise ValueError(f'{f}: not a readable JSON config ({e})') from None
+    if isinstance(config, dict) and config.get('auto_map'):
+        raise RemoteCodeError(f"{src}: its config asks to run the model's own Python code (auto_map: "
+                              f"{', '.join(sorted(config['auto_map']))}); cxr_vit never runs code from a model folder or "
+                              f"repository, prompted or not: use a standard transformers architecture")
+
+
 PRESETS: dict[str, Callable[..., PreTrainedModel]] = {}  # name -> fn(labels, image_size=None, **kw) -> untrained model
 
 
@@ -327,8 +343,10 @@ def _build_preset(name: str, labels: list[str], image_size: int | None, **kwargs
 def _build_hf(name: str, labels: list[str], pretrained: bool, image_size: int | None, **kwargs):
     "A HF image-classification model by hub id or folder, with a fresh head for `labels`."
     local = Path(name).is_dir()
+    if local: _refuse_remote_code(name)
     offline = not local and _local_only()
-    ids = dict(num_labels=len(labels), id2label=dict(enumerate(labels)), label2id={l: i for i, l in enumerate(labels)})
+    ids = dict(num_labels=len(labels), id2label=dict(enumerate(labels)), label2id={l: i for i, l in enumerate(labels)},
+               trust_remote_code=False)
     try:
         if pretrained:
             model = AutoModelForImageClassification.from_pretrained(
@@ -336,7 +354,7 @@ def _build_hf(name: str, labels: list[str], pretrained: bool, image_size: int | 
             if image_size: model = _resize_input(model, image_size)
         else:
             known = KNOWN_CONFIGS.get(name)
-            config = (ViTConfig(**known, **ids) if known else
+            config = (ViTConfig(**known, **{k: v for k, v in ids.items() if k != 'trust_remote_code'}) if known else
                       AutoConfig.from_pretrained(name, local_files_only=offline, **ids))
             for k, v in {**kwargs, **({'image_size': image_size} if image_size else {})}.items(): setattr(config, k, v)
             model = AutoModelForImageClassification.from_config(config)
@@ -650,7 +668,8 @@ def _load_weights_file(path: Path, labels=None, **overrides) -> PreTrainedModel:
     sd, layout = read_state_dict(path)
     cfg_file = path.parent / 'config.json'
     if cfg_file.exists():
-        config = AutoConfig.from_pretrained(path.parent, **overrides)
+        _refuse_remote_code(path.parent)
+        config = AutoConfig.from_pretrained(path.parent, trust_remote_code=False, **overrides)
     else: config = infer_vit_config(sd, path, **overrides)
     model = _model_from_state_dict(sd, config, path)
     cxr = getattr(config, 'cxr', None) or _cxr_from_config(config, name=path.stem)
@@ -661,27 +680,49 @@ def _load_weights_file(path: Path, labels=None, **overrides) -> PreTrainedModel:
     return model
 
 # %% ../nbs/02_model.ipynb #14516ea9
+def _check_loaded_cxr(model: PreTrainedModel, src) -> None:
+    "Validate the settings a loaded model carries against each other and its weights (never trusted as read)."
+    cxr = dict(model.config.cxr)
+    try:
+        cxr['preprocessing'] = make_preprocessing(**cxr['preprocessing'])
+        model.config.cxr = _check_cxr(cxr)
+    except (TypeError, ValueError, KeyError) as e: raise ValueError(f'{src}: bad model settings in config.json (cxr): {e}') from None
+    if len(cxr['labels']) != model.config.num_labels:
+        raise ValueError(f"{src}: config.json names {len(cxr['labels'])} labels {cxr['labels']} for a head with "
+                         f"{model.config.num_labels} outputs")
+
+
 def _load_hf(src: str, labels=None, **kwargs) -> PreTrainedModel:
     "A model folder or hub id through from_pretrained; missing weights are an error, not random init."
     local = Path(src).is_dir()
     if local and not (Path(src) / 'config.json').exists():
         raise FileNotFoundError(f'{src}: not a model folder (no config.json); save_model writes one')
+    if local: _refuse_remote_code(src)
     offline = not local and _local_only()
     try:
         with _hf_bars_off(local):  # a hub download keeps its bar
             model, info = AutoModelForImageClassification.from_pretrained(
-                src, local_files_only=offline, output_loading_info=True, **kwargs)
+                src, local_files_only=offline, output_loading_info=True, trust_remote_code=False, **kwargs)
+    except ValueError as e:   # a hub repository that needs its own code: trust_remote_code=False refuses it
+        if 'trust_remote_code' in str(e): raise RemoteCodeError(f'{src}: the repository needs its own Python code to load; cxr_vit never runs it') from None
+        raise
+    except pickle.UnpicklingError as e:  # a pytorch_model.bin that is more than tensors: torch.load(weights_only) refused it
+        raise UnsafeCheckpointError(f'{src}: its weights file holds more than plain tensors; refused ({e})') from None
+    except RuntimeError as e:  # shapes in the weights that the config does not have (hidden size, channels, ...)
+        raise ValueError(f'{src}: the weights do not fit its config.json ({str(e).splitlines()[0][:300]})') from None
     except OSError as e:
         if local or not _is_connection_error(e): raise
         why = _why_offline()
         raise HubUnavailableError(f'{src}: no such file or folder, and as a hub id: the Hugging Face hub is {why} and '
                                   'it is not in the local cache; pass a model folder or a weights file') from e
-    if info.get('missing_keys') or info.get('mismatched_keys'):
-        raise ValueError(f"{src}: weights missing for {sorted(info['missing_keys'])[:5]} "
-                         f"(mismatched: {list(info.get('mismatched_keys', []))[:5]})")
+    if info.get('missing_keys') or info.get('mismatched_keys') or info.get('unexpected_keys'):
+        raise ValueError(f"{src}: the weights do not fit its config: missing {sorted(info['missing_keys'])[:5]}, "
+                         f"unexpected {sorted(info.get('unexpected_keys', []))[:5]} (e.g. more layers than the config says), "
+                         f"mismatched {list(info.get('mismatched_keys', []))[:5]}")
     if getattr(model.config, 'cxr', None) is None:
         model.config.cxr = {**_cxr_from_config(model.config, name=str(src)),
                             'preprocessing': _hub_preprocessing(src, model.config, offline or local)}
+    _check_loaded_cxr(model, src)
     if labels is not None: update_cxr(model, labels=list(labels))
     if local and (Path(src) / SHIFT_FILE).is_file():
         from safetensors.torch import load_file
@@ -786,6 +827,8 @@ def predict(model: PreTrainedModel, paths: Iterable, batch_size: int = 32, thres
     "One row per path: path, prob_pneumonia[, prob_<subtype>...], label, threshold[, shift_score, unlike_training], error."
     paths = [str(p) for p in paths]
     thr = decision_threshold(model) if threshold is None else float(threshold)
+    if not 0 <= thr <= 1: raise ValueError(f'threshold {threshold}: a threshold on P(pneumonia) must be in [0, 1]')
+    if batch_size < 1: raise ValueError(f'batch size {batch_size}: must be at least 1')
     cxr, ref = get_cxr(model), getattr(model, 'cxr_shift', None)
     labels = list(cxr['labels'])
     extra = [l for l in labels if l not in ('normal', 'pneumonia')]  # a 3-class model: bacterial, viral
@@ -861,7 +904,11 @@ def cli_predict(argv: Sequence[str] | None = None) -> int:
     ap.add_argument('--threshold', type=float, default=None, help="default: the model's own")
     ap.add_argument('--no-progress', action='store_true')
     args = ap.parse_args(argv)
-    try: model = load_model(args.model)
+    try:
+        model = load_model(args.model)
+        if args.threshold is not None and not 0 <= args.threshold <= 1: raise ValueError(f'--threshold {args.threshold}: must be in [0, 1]')
+        if args.batch_size < 1: raise ValueError(f'--batch-size {args.batch_size}: must be at least 1')
+        if args.out and Path(args.out).is_dir(): raise ValueError(f'--out {args.out}: is a folder; give the CSV file to write')
     except (OSError, ValueError) as e:
         print(f'error: {e}', file=sys.stderr)
         return 2
