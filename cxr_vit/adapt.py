@@ -77,7 +77,7 @@ def tent(model: nn.Module, images: Sequence, epochs: int = 1, lr: float = 1e-3, 
 # %% ../nbs/08_adapt.ipynb #4952fdfe
 def fingerprint(items: Sequence) -> str:
     "sha256 of the sorted, newline-joined image paths (which images, not their bytes); PIL images count by size."
-    return hashlib.sha256('\n'.join(sorted(str(getattr(x, 'filename', '') or x) for x in items)).encode()).hexdigest()
+    return hashlib.sha256('\n'.join(sorted(str(getattr(x, 'filename', '') or x) for x in items)).encode('utf-8', 'surrogateescape')).hexdigest()
 
 
 def _median_shift(model, images, batch_size) -> float | None:

@@ -22,7 +22,7 @@ __all__ = ['log', 'LABELS', 'SUBTYPES', 'COLUMNS', 'PROGRESS_ENV', 'STAGE_ENV', 
            'parse_label', 'read_folder', 'write_synthetic_image', 'read_manifest', 'read_npz', 'read_dataset',
            'sample_dir', 'split_patients', 'acquisition_series', 'hold_out_shift', 'LeakageError', 'file_digest',
            'check_leakage', 'progress_bar', 'ScanReport', 'scan', 'format_scan', 'cli_scan', 'write_atomic',
-           'save_table', 'load_table']
+           'printable', 'save_table', 'load_table']
 
 # %% ../nbs/01_data.ipynb #3e7496e1
 LABELS = ['normal', 'pneumonia']
@@ -120,7 +120,7 @@ def write_synthetic_image(path, value: int = 128, size: int = 32, seed: int = 0)
 def read_manifest(csv) -> pd.DataFrame:
     "Table from a CSV manifest with columns `path,label[,patient_id][,split][,subtype]`."
     csv = Path(csv)
-    try: m = pd.read_csv(csv, dtype=str, keep_default_na=False)
+    try: m = pd.read_csv(csv, dtype=str, keep_default_na=False, encoding_errors='surrogateescape')
     except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as e:
         raise DatasetError(f"{csv}: not a readable CSV manifest ({type(e).__name__}: {e})") from None
     missing = {'path', 'label'} - set(m.columns)
@@ -218,7 +218,7 @@ def sample_dir() -> Path:
 # %% ../nbs/01_data.ipynb #411a21e8
 def _rank(patient: str, seed: int) -> int:
     "A seeded, platform-independent pseudo-random rank for a patient id."
-    return int.from_bytes(hashlib.sha256(f'{seed}:{patient}'.encode()).digest()[:8], 'big')
+    return int.from_bytes(hashlib.sha256(f'{seed}:{patient}'.encode('utf-8', 'surrogateescape')).digest()[:8], 'big')
 
 
 def _patient_strata(df: pd.DataFrame) -> pd.Series:
@@ -454,12 +454,19 @@ def cli_scan(argv: list[str] | None = None, shift_for=None) -> int:
 
 # %% ../nbs/01_data.ipynb #cfeef512
 def write_atomic(path, data: str | bytes) -> Path:
-    "Write text or bytes to `path` through a temporary file and a rename (never a half-written file)."
+    "Write text (UTF-8; file names that are not UTF-8 keep their bytes) or bytes to `path` via a temporary file and a rename."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f'.{path.name}.tmp{os.getpid()}')
-    (tmp.write_bytes if isinstance(data, bytes) else tmp.write_text)(data)
-    os.replace(tmp, path)
+    try:
+        tmp.write_bytes(data if isinstance(data, bytes) else data.encode('utf-8', 'surrogateescape'))
+        os.replace(tmp, path)
+    finally: tmp.unlink(missing_ok=True)   # after a failure: no temporary left behind
     return path
+
+
+def printable(text: str) -> str:
+    "`text` as any font or terminal can show it: bytes of a file name that are not UTF-8 become U+FFFD."
+    return str(text).encode('utf-8', 'surrogateescape').decode('utf-8', 'replace')
 
 
 def save_table(df: pd.DataFrame, path) -> Path:
@@ -468,5 +475,5 @@ def save_table(df: pd.DataFrame, path) -> Path:
 
 
 def load_table(path) -> pd.DataFrame:
-    "Read a table written by `save_table` (empty cells are missing values)."
-    return pd.read_csv(path, dtype=str)
+    "Read a table written by `save_table` (empty cells are missing values; file names keep their bytes)."
+    return pd.read_csv(path, dtype=str, encoding_errors='surrogateescape')

@@ -577,7 +577,7 @@ def sha256_file(path) -> str | None:
 
 def data_fingerprint(paths: Sequence[str]) -> str:
     "sha256 of the sorted, newline-joined image paths: which images were evaluated (not their bytes)."
-    return hashlib.sha256('\n'.join(sorted(map(str, paths))).encode()).hexdigest()
+    return hashlib.sha256('\n'.join(sorted(map(str, paths))).encode('utf-8', 'surrogateescape')).hexdigest()
 
 
 def model_dir_of(model) -> Path | None:
@@ -741,7 +741,7 @@ def load_eval_table(source) -> pd.DataFrame:
     "Table to evaluate: a CSV with path,label,patient columns as is, else `cxr_vit.data.read_dataset(source)`."
     src = Path(source)
     if not src.exists(): raise FileNotFoundError(f"{src}: no such file or folder")
-    if src.suffix.lower() == '.csv' and {'path', 'label', 'patient'} <= set(pd.read_csv(src, nrows=0).columns):
+    if src.suffix.lower() == '.csv' and {'path', 'label', 'patient'} <= set(pd.read_csv(src, nrows=0, encoding_errors='surrogateescape').columns):
         return load_table(src)
     return read_dataset(src, require_both_classes=False)
 

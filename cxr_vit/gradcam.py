@@ -24,7 +24,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .data import progress_bar, write_atomic
+from .data import load_table, printable, progress_bar, write_atomic
 from .decode import read_xray
 from .model import decision_threshold, expand_paths, get_cxr, load_model
 from .model import preprocess as model_preprocess
@@ -511,7 +511,7 @@ def _save_one(out: Path, path: str, image, tmap: np.ndarray, probs: torch.Tensor
     labels, pred = _labels(model), int(probs.argmax())
     lab = lambda i: labels.get(i, str(i))
     name = _name(path, seen)
-    caption = f'{Path(path).name}\npredicted {lab(pred)} (p={probs[pred]:.2f})\n{method} map for {lab(t)}' + (f' (p={probs[t]:.2f})' if t != pred else '')
+    caption = f'{printable(Path(path).name)}\npredicted {lab(pred)} (p={probs[pred]:.2f})\n{method} map for {lab(t)}' + (f' (p={probs[t]:.2f})' if t != pred else '')
     buf = io.BytesIO()
     overlay_image(image, tmap, _preprocessing(model), caption=caption).save(buf, format='png')
     write_atomic(out / f'{name}_{method}.png', buf.getvalue())
@@ -602,7 +602,7 @@ def gallery(model: nn.Module, examples: pd.DataFrame, method: str = 'gradcam', t
     for r, o in enumerate(outcomes):
         for c, i in enumerate(np.flatnonzero(examples.outcome.values == o)):
             row = examples.iloc[i]
-            overlay(images[i], maps[i], f'{o} · true {row.label} · p={row.prob:.2f}\n{Path(row.path).name[:34]}', _preprocessing(model), ax=axes[r, c], colorbar=False)
+            overlay(images[i], maps[i], f'{o} · true {row.label} · p={row.prob:.2f}\n{printable(Path(row.path).name)[:34]}', _preprocessing(model), ax=axes[r, c], colorbar=False)
     what = 'the predicted class' if target is None else target
     fig.suptitle(f'{method} maps for {what}; p = predicted probability in predictions.csv', fontsize=10)
     return fig
@@ -611,7 +611,7 @@ def report_stage(run_dir, model_dir=None, predictions_csv=None, n_examples: int 
                  n_checks: int = 8, steps: int = 10, preprocess: Callable | None = None) -> dict:
     "The pipeline's Grad-CAM stage: overlays, gallery, sanity and faithfulness figures and `checks.json` in `run_dir/gradcam`."
     run = Path(run_dir); out = run / 'gradcam'; out.mkdir(parents=True, exist_ok=True)
-    model, preds = load_model(str(model_dir or run / 'model')), pd.read_csv(predictions_csv or run / 'predictions.csv')
+    model, preds = load_model(str(model_dir or run / 'model')), load_table(predictions_csv or run / 'predictions.csv')
     preds['path'] = [p if Path(p).exists() or not (run / p).exists() else str(run / p) for p in preds['path'].astype(str)]
     labels, threshold = _labels(model), decision_threshold(model)
     subtypes = 'pneumonia' not in labels.values() and 'normal' in labels.values()  # normal / bacterial / viral
@@ -632,5 +632,5 @@ def report_stage(run_dir, model_dir=None, predictions_csv=None, n_examples: int 
                   faithfulness=faithfulness_table(di, dr).to_dict(), thorax_share=round(float(shares.thorax_share.mean()), 4),
                   outside_share=round(float(shares.outside_share.mean()), 4), thorax_area=round(float(shares.thorax_area[0]), 4),
                   outside_area=round(float(shares.outside_area[0]), 4), examples=ex[['path', 'label', 'prob', 'outcome']].to_dict('records'))
-    write_atomic(out / 'checks.json', json.dumps(checks, indent=2, ensure_ascii=False).encode())
+    write_atomic(out / 'checks.json', json.dumps(checks, indent=2))
     return dict(out_dir=out, figures=figs, checks=checks)

@@ -336,7 +336,8 @@ def _data_html(run: Path) -> str:
            f"byte-identical files.</p>")
     if (run/'data.csv').is_file():
         import pandas as pd
-        d = pd.read_csv(run/'data.csv', dtype=str)
+        from cxr_vit.data import load_table
+        d = load_table(run/'data.csv')
         g = d.assign(split=d.split.fillna('-')).groupby(['split', 'label'])
         out += _table(['split', 'label', 'images', 'patients'], [[*k, n, p] for (k, n), p in zip(g.size().items(), g.patient.nunique())])
     return out
@@ -572,6 +573,7 @@ def _log_to_stderr():
 def main(argv: list[str] | None = None) -> int:
     "The `cxr_vit` command; returns the exit code."
     argv = list(sys.argv[1:] if argv is None else argv)
+    if hasattr(sys.stdout, 'reconfigure'): sys.stdout.reconfigure(errors='surrogateescape')   # file names that are not UTF-8
     p = _parser()
     for cmd in COMMANDS:  # delegated commands pass everything after them to their module
         n = len(cmd.split())
