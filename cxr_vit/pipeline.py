@@ -20,8 +20,8 @@ _log = logging.getLogger('cxr_vit.pipeline')
 # %% auto #0
 __all__ = ['STAGES', 'ARTIFACTS', 'REPORT_TAG', 'COMMANDS', 'find_nbs_dir', 'stage_notebook', 'declared_params', 'check_params',
            'stage_params', 'versions', 'git_info', 'write_json_atomic', 'report_notebook', 'StageError', 'new_run_dir',
-           'external_resources', 'export_html', 'write_run_report', 'export_run_html', 'run_pipeline', 'cli_data_scan',
-           'parse_param', 'load_config', 'cli_params', 'main']
+           'external_resources', 'export_html', 'write_run_report', 'RunLockedError', 'run_lock', 'export_run_html',
+           'run_pipeline', 'cli_data_scan', 'parse_param', 'load_config', 'cli_params', 'main']
 
 # %% ../nbs/06_pipeline.ipynb #777e62aa
 STAGES: list[str] = ['01_data', '02_model', '03_train', '04_evaluate', '05_gradcam']
@@ -226,6 +226,14 @@ def _quiet_papermill():
     try: yield
     finally: lg.setLevel(old)
 
+def _kernel_manager(log: Path):
+    "A kernel manager class whose kernels write their process stderr (start-up and shut-down chatter) to `log`, not the console."
+    from jupyter_client import AsyncKernelManager
+    class StageKernelManager(AsyncKernelManager):
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            with open(log, 'ab') as f: return await super()._async_launch_kernel(kernel_cmd, stderr=f, **kw)
+    return StageKernelManager
+
 def _execute(stage, report_nb, run_dir, params, kernel_name, label) -> None:
     "Execute `report_nb` (a `report_notebook`) with papermill into `run_dir/<stage>.ipynb`; raise `StageError`."
     import papermill as pm
@@ -233,7 +241,8 @@ def _execute(stage, report_nb, run_dir, params, kernel_name, label) -> None:
     try:
         with _stage_env(label), _quiet_papermill(), tempfile.TemporaryDirectory(prefix='cxr-kernel-') as sockets:
             pm.execute_notebook(report_nb, str(out), parameters=params, kernel_name=kernel_name, progress_bar=False,
-                                log_output=False, config=_kernel_config(sockets))
+                                log_output=False, config=_kernel_config(sockets),
+                                kernel_manager_class=_kernel_manager(run_dir/'kernels.log'))
     except pm.PapermillExecutionError as e:
         raise StageError(stage, out, e.cell_index, e.exec_count, e.ename, e.evalue) from None
     except Exception as e:  # kernel died, timeout, unreadable notebook...
@@ -399,6 +408,32 @@ def write_run_report(run_dir: Path | str) -> Path:
     page = f'<!doctype html><html><head><meta charset="utf-8"><title>cxr_vit run {html.escape(run.name)}</title><style>{_CSS}</style></head><body>{body}</body></html>'
     return write_atomic(run/'report.html', page)
 
+# %% ../nbs/06_pipeline.ipynb #c74c5e13
+class RunLockedError(RuntimeError):
+    "Another process is running into the same run folder."
+
+
+@contextlib.contextmanager
+def run_lock(run_dir: Path):
+    "Hold an exclusive lock on `run_dir/.lock` for the block (released by the OS when the process ends); refuse a held one."
+    try: import fcntl
+    except ImportError:  # Windows: no flock; runs into one folder are not guarded there
+        yield; return
+    lock = Path(run_dir)/'.lock'
+    f, held = open(lock, 'a+'), False
+    try:
+        try: fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            f.seek(0)
+            raise RunLockedError(f'{run_dir} is in use by another run ({f.read().strip() or "unknown process"}): '
+                                 'wait for it, or run under another --name') from None
+        held = True
+        f.seek(0); f.truncate(); f.write(f'pid {os.getpid()}, since {_now()}'); f.flush()
+        yield
+    finally:
+        if held: lock.unlink(missing_ok=True)   # the run is over: no lock file left in the folder
+        f.close()
+
 # %% ../nbs/06_pipeline.ipynb #732eb4aa
 def export_run_html(run_dir: Path, stages: list[str]) -> list[Path]:
     "Self-contained HTML of the run's executed notebooks in `run_dir/html/`; a failed export only logs."
@@ -413,6 +448,8 @@ def _finish(run_dir: Path, m: dict, stages: list[str], **update) -> None:
     m['html'] = [str(p.relative_to(run_dir)) for p in export_run_html(run_dir, stages)]
     m.update(updated=_now(), **update)
     write_json_atomic(m, run_dir/'run.json')
+    log = run_dir/'kernels.log'   # what the stage kernels wrote outside their notebooks: kept only if there is something
+    if log.exists() and not log.stat().st_size: log.unlink()
     try: write_run_report(run_dir)
     except Exception as e: _log.warning(f'report.html of {run_dir} failed: {type(e).__name__}: {e}')
 
@@ -426,6 +463,9 @@ def run_pipeline(name: str | None = None, params: dict | None = None, out_dir: P
     check_params(params, declared)
     reports = {s: report_notebook(nb) for s, nb in paths.items()}
     run_dir = new_run_dir(out_dir, name)
+    with run_lock(run_dir): return _run_stages(run_dir, params, stages, declared, reports, kernel_name, command)
+
+def _run_stages(run_dir, params, stages, declared, reports, kernel_name, command) -> Path:
     m = _start_manifest(run_dir, params, stages, list(sys.argv if command is None else command))
     write_json_atomic(m, run_dir/'run.json')
     for i, s in enumerate(stages, 1):
@@ -435,11 +475,13 @@ def run_pipeline(name: str | None = None, params: dict | None = None, out_dir: P
         _log.info(f'{label} ...', extra={'stage_start': True})
         t0 = time.perf_counter()
         try: _execute(s, reports[s], run_dir, p, kernel_name, label)
-        except StageError as e:
-            rec.update(status='failed', end=_now(), seconds=round(time.perf_counter() - t0, 2),
-                       error={'cell_index': e.cell_index, 'exec_count': e.exec_count, 'ename': e.ename, 'evalue': e.evalue})
-            _log.error(f'{label} failed after {rec["seconds"]:.1f}s')
-            _finish(run_dir, m, stages, status='failed')
+        except (StageError, KeyboardInterrupt) as e:
+            status = 'failed' if isinstance(e, StageError) else 'interrupted'
+            rec.update(status=status, end=_now(), seconds=round(time.perf_counter() - t0, 2))
+            if isinstance(e, StageError):
+                rec['error'] = {'cell_index': e.cell_index, 'exec_count': e.exec_count, 'ename': e.ename, 'evalue': e.evalue}
+            _log.error(f'{label} {status} after {rec["seconds"]:.1f}s')
+            _finish(run_dir, m, stages, status=status)
             raise
         rec.update(status='ok', end=_now(), seconds=round(time.perf_counter() - t0, 2))
         m['updated'] = _now()
@@ -447,6 +489,7 @@ def run_pipeline(name: str | None = None, params: dict | None = None, out_dir: P
         _log.info(f'{label} ok in {rec["seconds"]:.1f}s')
     _finish(run_dir, m, stages, status='ok')
     return run_dir
+
 
 # %% ../nbs/06_pipeline.ipynb #1b781025
 COMMANDS: dict[str, tuple[str, str, str]] = {  # command -> (module, function(argv) -> int, help)
@@ -541,13 +584,26 @@ def _cli_run(a: argparse.Namespace, argv: list[str]) -> int:
         params = cli_params(a.config, a.pairs, data=a.data, split=a.split)
         stages = [s.strip() for s in a.stages.split(',') if s.strip()] if a.stages else None
         t0 = time.perf_counter()
-        run_dir = run_pipeline(a.name, params, a.out, stages, command=['cxr_vit', *argv])
+        with _sigterm_interrupts(): run_dir = run_pipeline(a.name, params, a.out, stages, command=['cxr_vit', *argv])
     except StageError as e:
         print(f'cxr_vit run: {e}', file=sys.stderr); return 1
-    except (ValueError, FileNotFoundError) as e:
+    except (ValueError, FileNotFoundError, RunLockedError) as e:
         print(f'cxr_vit run: {e}', file=sys.stderr); return 2
+    except KeyboardInterrupt:
+        print('cxr_vit run: interrupted; the finished stages and run.json (status interrupted) are kept', file=sys.stderr)
+        return 130
     print(f'run finished in {time.perf_counter() - t0:.0f}s: {run_dir}/report.html')
     return 0
+
+@contextlib.contextmanager
+def _sigterm_interrupts():
+    "SIGTERM (a scheduler stopping the job) interrupts like Ctrl-C while the block runs (main thread only)."
+    import signal, threading
+    if threading.current_thread() is not threading.main_thread(): yield; return
+    def stop(signum, frame): raise KeyboardInterrupt
+    old = signal.signal(signal.SIGTERM, stop)
+    try: yield
+    finally: signal.signal(signal.SIGTERM, old)
 
 class _StageLines(logging.StreamHandler):
     "Stage progress: on a terminal, a live `[i/n] stage ...` line that its result replaces; elsewhere, results only."
