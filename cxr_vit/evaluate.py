@@ -605,6 +605,21 @@ def _uncalibrated(p, class_probs, T: float) -> np.ndarray:
     return 1 - special.softmax(np.log(np.clip(class_probs, 1e-12, 1)) * T, axis=1)[:, 0]
 
 
+def _clean_eval_table(df: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    "The rows to evaluate, each image once, each with a patient; and notes on what was changed."
+    notes = []
+    if (dup := df.path.duplicated()).any():
+        clash = df[df.path.isin(df.path[dup])].groupby('path').label.nunique().gt(1)
+        if clash.any(): raise ValueError(f"{clash.sum()} image(s) appear twice with different labels, e.g. {clash.index[clash][0]}")
+        notes.append(f"{dup.sum()} duplicate row(s) of the same image were counted once")
+        df = df[~dup]
+    no_pat = df.patient.isna() | df.patient.astype(str).str.strip().eq('')
+    if no_pat.any():
+        notes.append(f"{no_pat.sum()} image(s) have no patient id: each counts as its own patient in the bootstrap")
+        df = df.assign(patient=df.patient.where(~no_pat, 'image:' + df.path.astype(str)))
+    return df.reset_index(drop=True), notes
+
+
 def evaluate_model(model, df: pd.DataFrame, *, threshold: float | None = None, allow_train_patients: bool = False,
                    n_boot: int = 1000, seed: int = 0, n_bins: int = 15, predict: Callable | None = None,
                    load: Callable | None = None) -> EvalResult:
@@ -612,6 +627,7 @@ def evaluate_model(model, df: pd.DataFrame, *, threshold: float | None = None, a
     missing = {'path', 'label', 'patient'} - set(df.columns)
     if missing: raise ValueError(f"data table lacks column(s) {sorted(missing)}; has {list(df.columns)}")
     if len(df) == 0: raise ValueError("data table is empty: nothing to evaluate")
+    df, table_notes = _clean_eval_table(df)
     src = model_dir_of(model)
     if isinstance(model, (str, os.PathLike)):
         if load is None: from cxr_vit.model import load_model as load
@@ -619,12 +635,17 @@ def evaluate_model(model, df: pd.DataFrame, *, threshold: float | None = None, a
     shared = check_train_patients(model, df, allow_train_patients)
     cfg = model_config(model)
     labels = cfg.get('labels') or LABELS
-    shift = None
-    if predict is None:   # the model's class probabilities, and its shift scores from the same forward pass
-        from cxr_vit.model import class_probs as probs_of, predict_logits, shift_distance
-        ref = getattr(model, 'cxr_shift', None)
-        z, f = predict_logits(model, df.path.tolist(), progress=True, features=True) if ref else (predict_logits(model, df.path.tolist(), progress=True), None)
-        out, shift = probs_of(z, model), (shift_distance(ref, f) if ref else None)
+    shift, unreadable = None, []
+    if predict is None:   # the model's `predict`: class probabilities, shift scores, and unreadable files named, not fatal
+        from cxr_vit.model import predict as model_predict
+        pr = model_predict(model, df.path.tolist(), progress=True)
+        bad = pr.error.notna().to_numpy()
+        unreadable = [dict(path=p, error=e) for p, e in zip(pr.path[bad], pr.error[bad])]
+        if bad.all(): raise ValueError(f"none of the {len(df)} images could be read, e.g. {unreadable[0]['error']}")
+        df, pr = df[~bad].reset_index(drop=True), pr[~bad].reset_index(drop=True)
+        extra = [f'prob_{l}' for l in labels if l not in ('normal', 'pneumonia')]   # a 3-class model: bacterial, viral
+        out = np.c_[1 - pr.prob_pneumonia.to_numpy(), pr[extra].to_numpy() if extra else pr.prob_pneumonia.to_numpy()]
+        shift = pr.shift_score.to_numpy() if 'shift_score' in pr else None
     else: out = predict(model, df.path.tolist())
     p, class_probs = _binary_from_predictions(out, labels)
     T = float(cfg.get('temperature') or 1.0)
@@ -635,6 +656,11 @@ def evaluate_model(model, df: pd.DataFrame, *, threshold: float | None = None, a
                    p_uncalibrated=_uncalibrated(p, class_probs, T) if T != 1.0 else None,
                    class_probs=class_probs if subtypes is not None and all(s in SUBTYPES for s in subtypes) else None,
                    n_boot=n_boot, seed=seed, n_bins=n_bins)
+    res.notes += table_notes
+    if unreadable:
+        res.notes.append(f"{len(unreadable)} image(s) could not be read and were left out: "
+                         + '; '.join(u['error'] for u in unreadable[:3]) + (' ...' if len(unreadable) > 3 else ''))
+        res.meta['unreadable'] = unreadable
     if shared: res.notes.append(f"{len(shared)} patients were also in the training set (allowed by the caller)")
     if len(labels) == 3 and class_probs is None: res.notes.append("3-class model but only p(pneumonia) was predicted: no 3x3 metrics")
     res.meta.update(model=dict(dir=str(src) if src else None, sha256_safetensors=sha256_file(src/'model.safetensors') if src else None,
@@ -741,8 +767,10 @@ def load_eval_table(source) -> pd.DataFrame:
     "Table to evaluate: a CSV with path,label,patient columns as is, else `cxr_vit.data.read_dataset(source)`."
     src = Path(source)
     if not src.exists(): raise FileNotFoundError(f"{src}: no such file or folder")
-    if src.suffix.lower() == '.csv' and {'path', 'label', 'patient'} <= set(pd.read_csv(src, nrows=0, encoding_errors='surrogateescape').columns):
-        return load_table(src)
+    if src.suffix.lower() == '.csv':
+        try: head = pd.read_csv(src, nrows=0, encoding_errors='surrogateescape').columns
+        except (pd.errors.EmptyDataError, pd.errors.ParserError) as e: raise ValueError(f"{src}: not a readable CSV table ({e})") from None
+        if {'path', 'label', 'patient'} <= set(head): return load_table(src)
     return read_dataset(src, require_both_classes=False)
 
 

@@ -516,10 +516,12 @@ def cli_data_scan(argv: list[str] | None = None) -> int:
 
 
 def parse_param(s: str) -> tuple[str, object]:
-    "`key=value` -> (key, value read as YAML)."
+    "`key=value` -> (key, value read as YAML: numbers, booleans, null, lists; text is kept as typed, `#` and all)."
     key, sep, val = s.partition('=')
     if not sep or not key.strip().isidentifier(): raise argparse.ArgumentTypeError(f'{s!r}: expected key=value')
-    return key.strip(), yaml.safe_load(val)
+    try: v = yaml.safe_load(val)
+    except yaml.YAMLError as e: raise argparse.ArgumentTypeError(f'{s!r}: the value is not valid YAML ({str(e).splitlines()[0]})') from None
+    return key.strip(), val.strip() if isinstance(v, str) or (v is None and '#' in val) else v
 
 def load_config(path: Path | str) -> dict:
     "Parameters from a YAML mapping file."
