@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools, hashlib, json, logging, os, re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 import pandas as pd
@@ -19,10 +20,10 @@ log = logging.getLogger(__name__)
 
 # %% auto #0
 __all__ = ['log', 'LABELS', 'SUBTYPES', 'COLUMNS', 'PROGRESS_ENV', 'STAGE_ENV', 'parse_kermany_name', 'DatasetError',
-           'parse_label', 'read_folder', 'write_synthetic_image', 'read_manifest', 'read_npz', 'read_dataset',
-           'sample_dir', 'split_patients', 'acquisition_series', 'hold_out_shift', 'LeakageError', 'file_digest',
-           'check_leakage', 'progress_bar', 'ScanReport', 'scan', 'format_scan', 'cli_scan', 'write_atomic',
-           'printable', 'save_table', 'load_table']
+           'parse_label', 'walk_images', 'read_folder', 'write_synthetic_image', 'read_manifest', 'read_npz',
+           'read_dataset', 'sample_dir', 'split_patients', 'acquisition_series', 'hold_out_shift', 'LeakageError',
+           'file_digest', 'check_leakage', 'progress_bar', 'ScanReport', 'scan', 'format_scan', 'cli_scan',
+           'write_atomic', 'printable', 'save_table', 'load_table']
 
 # %% ../nbs/01_data.ipynb #3e7496e1
 LABELS = ['normal', 'pneumonia']
@@ -76,9 +77,9 @@ def _folder_meta(rel_parts: tuple[str, ...]) -> tuple[str | None, str | None, st
     return label, subtype, split
 
 
-def _walk_images(root: Path):
+def walk_images(root) -> Iterator[Path]:
     "Image files under `root` in sorted order: symlinked folders followed (each folder once), macOS clutter and hidden folders skipped."
-    seen = set()
+    seen = set()   # (also dangling links with an image suffix: reading them says what is wrong, nothing is skipped silently)
     for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
         st = os.stat(dirpath)
         if (st.st_dev, st.st_ino) in seen: dirnames[:] = []; continue   # a link back into the tree: walked already
@@ -92,7 +93,7 @@ def read_folder(root) -> pd.DataFrame:
     "Table of the images under a Kermany-style or class-folder `root`, at any depth."
     root = Path(root)
     rows, unlabelled = {}, []
-    for p in _walk_images(root):
+    for p in walk_images(root):
         rel = p.relative_to(root)
         label, subtype, split = _folder_meta((root.name, *rel.parts[:-1]))  # `root` itself may be test/ or NORMAL/
         if label is None: unlabelled.append(str(rel)); continue

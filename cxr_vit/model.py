@@ -35,8 +35,8 @@ from transformers import (AutoConfig, AutoModelForImageClassification, AutoModel
 
 _log = logging.getLogger(__name__)
 
-from .data import progress_bar, save_table
-from .decode import is_image_file, read_xray
+from .data import progress_bar, save_table, walk_images
+from .decode import read_xray
 
 # %% auto #0
 __all__ = ['LABELS', 'RESIZE_POLICIES', 'INTENSITY_POLICIES', 'SHIFT_FILE', 'CXR_KEYS', 'REFERENCE_PREPROCESSING', 'PRESETS',
@@ -856,10 +856,10 @@ def predict(model: PreTrainedModel, paths: Iterable, batch_size: int = 32, thres
 
 # %% ../nbs/02_model.ipynb #202d67b5
 def expand_paths(paths: Iterable) -> list[str]:
-    "Files as given (even missing ones: they become error rows), folders -> their image files, recursively."
+    "Files as given (even missing ones: they become error rows), folders -> their image files (`cxr_vit.data.walk_images`)."
     out = []
     for p in map(Path, paths):
-        if p.is_dir(): out += sorted(str(f) for f in p.rglob('*') if f.is_file() and is_image_file(f))
+        if p.is_dir(): out += [str(f) for f in walk_images(p)]   # links followed once, loops cut, dangling links kept
         else: out.append(str(p))
     return out
 
