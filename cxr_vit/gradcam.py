@@ -24,7 +24,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .data import load_table, printable, progress_bar, write_atomic
+from .data import printable, progress_bar, write_atomic
 from .decode import read_xray
 from .model import decision_threshold, expand_paths, get_cxr, load_model
 from .model import preprocess as model_preprocess
@@ -611,7 +611,7 @@ def report_stage(run_dir, model_dir=None, predictions_csv=None, n_examples: int 
                  n_checks: int = 8, steps: int = 10, preprocess: Callable | None = None) -> dict:
     "The pipeline's Grad-CAM stage: overlays, gallery, sanity and faithfulness figures and `checks.json` in `run_dir/gradcam`."
     run = Path(run_dir); out = run / 'gradcam'; out.mkdir(parents=True, exist_ok=True)
-    model, preds = load_model(str(model_dir or run / 'model')), load_table(predictions_csv or run / 'predictions.csv')
+    model, preds = load_model(str(model_dir or run / 'model')), pd.read_csv(predictions_csv or run / 'predictions.csv', encoding_errors='surrogateescape')
     preds['path'] = [p if Path(p).exists() or not (run / p).exists() else str(run / p) for p in preds['path'].astype(str)]
     labels, threshold = _labels(model), decision_threshold(model)
     subtypes = 'pneumonia' not in labels.values() and 'normal' in labels.values()  # normal / bacterial / viral
