@@ -226,27 +226,44 @@ def _quiet_papermill():
     try: yield
     finally: lg.setLevel(old)
 
-def _kernel_manager(log: Path):
-    "A kernel manager class whose kernels write their process stderr (start-up and shut-down chatter) to `log`, not the console."
+def _kernel_manager(log: Path, kernel: dict):
+    "A kernel manager class that sends its kernel's own stderr to `log` and puts the kernel's pid in `kernel['pid']`."
     from jupyter_client import AsyncKernelManager
     class StageKernelManager(AsyncKernelManager):
         async def _async_launch_kernel(self, kernel_cmd, **kw):
-            with open(log, 'ab') as f: return await super()._async_launch_kernel(kernel_cmd, stderr=f, **kw)
+            with open(log, 'ab') as f: await super()._async_launch_kernel(kernel_cmd, stderr=f, **kw)
+            kernel['pid'] = getattr(self.provisioner, 'pid', None)
     return StageKernelManager
 
+@contextlib.contextmanager
+def _interrupts_reach(kernel: dict):
+    "While the block runs, Ctrl-C interrupts the stage kernel's cell (a clean stop); a second Ctrl-C stops the runner at once."
+    import signal, threading
+    if threading.current_thread() is not threading.main_thread(): yield; return
+    def on_int(signum, frame):
+        if kernel.get('interrupted') or not kernel.get('pid'): raise KeyboardInterrupt
+        kernel['interrupted'] = True
+        os.kill(kernel['pid'], signal.SIGINT)
+    old = signal.signal(signal.SIGINT, on_int)
+    try: yield
+    finally: signal.signal(signal.SIGINT, old)
+
 def _execute(stage, report_nb, run_dir, params, kernel_name, label) -> None:
-    "Execute `report_nb` (a `report_notebook`) with papermill into `run_dir/<stage>.ipynb`; raise `StageError`."
+    "Execute `report_nb` (a `report_notebook`) with papermill into `run_dir/<stage>.ipynb`; raise `StageError` (KeyboardInterrupt if stopped)."
     import papermill as pm
-    out = run_dir/f'{stage}.ipynb'
+    out, kernel = run_dir/f'{stage}.ipynb', {}
     try:
-        with _stage_env(label), _quiet_papermill(), tempfile.TemporaryDirectory(prefix='cxr-kernel-') as sockets:
+        with _stage_env(label), _quiet_papermill(), tempfile.TemporaryDirectory(prefix='cxr-kernel-') as sockets, _interrupts_reach(kernel):
             pm.execute_notebook(report_nb, str(out), parameters=params, kernel_name=kernel_name, progress_bar=False,
                                 log_output=False, config=_kernel_config(sockets),
-                                kernel_manager_class=_kernel_manager(run_dir/'kernels.log'))
+                                kernel_manager_class=_kernel_manager(run_dir/'kernels.log', kernel))
     except pm.PapermillExecutionError as e:
+        if kernel.get('interrupted'): raise KeyboardInterrupt from None
         raise StageError(stage, out, e.cell_index, e.exec_count, e.ename, e.evalue) from None
     except Exception as e:  # kernel died, timeout, unreadable notebook...
+        if kernel.get('interrupted'): raise KeyboardInterrupt from None
         raise StageError(stage, out, ename=type(e).__name__, evalue=str(e)) from e
+
 
 # %% ../nbs/06_pipeline.ipynb #2cbfabd2
 _OFFLINE_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
@@ -599,11 +616,10 @@ def _cli_run(a: argparse.Namespace, argv: list[str]) -> int:
 
 @contextlib.contextmanager
 def _sigterm_interrupts():
-    "SIGTERM (a scheduler stopping the job) interrupts like Ctrl-C while the block runs (main thread only)."
+    "SIGTERM (a scheduler stopping the job) stops the run as Ctrl-C does, while the block runs (main thread only)."
     import signal, threading
     if threading.current_thread() is not threading.main_thread(): yield; return
-    def stop(signum, frame): raise KeyboardInterrupt
-    old = signal.signal(signal.SIGTERM, stop)
+    old = signal.signal(signal.SIGTERM, lambda signum, frame: os.kill(os.getpid(), signal.SIGINT))
     try: yield
     finally: signal.signal(signal.SIGTERM, old)
 
