@@ -274,6 +274,10 @@ def _read_dicom(path: Path, max_pixels: int) -> Image.Image:
     from pydicom.pixels import apply_modality_lut, apply_voi_lut
     a = _dicom_pixels(path, ds, max_pixels)
     if a.ndim == 3: return _array_to_l(path, a)  # RGB/YBR secondary captures: pydicom already gives RGB
+    if str(ds.get('PhotometricInterpretation', '')).strip() == 'PALETTE COLOR':   # stored values are indices into a palette
+        from pydicom.pixels import apply_color_lut
+        try: return _array_to_l(path, apply_color_lut(a, ds))
+        except Exception as e: raise DicomError(path, f'cannot apply its palette ({type(e).__name__}: {e})') from e
     try:
         a = apply_modality_lut(a, ds)
         if ds.get('VOILUTSequence'): a = _prepare_voi_lut(ds, a)
