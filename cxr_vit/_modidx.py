@@ -467,6 +467,7 @@ d = { 'settings': { 'branch': 'main',
                                'cxr_vit.train.recalibrate': ('train.html#recalibrate', 'cxr_vit/train.py'),
                                'cxr_vit.train.split_table': ('train.html#split_table', 'cxr_vit/train.py'),
                                'cxr_vit.train.train': ('train.html#train', 'cxr_vit/train.py'),
+                               'cxr_vit.train.train_resumable': ('train.html#train_resumable', 'cxr_vit/train.py'),
                                'cxr_vit.train.training_args': ('train.html#training_args', 'cxr_vit/train.py'),
                                'cxr_vit.train.transfer_report': ('train.html#transfer_report', 'cxr_vit/train.py'),
                                'cxr_vit.train.undersample': ('train.html#undersample', 'cxr_vit/train.py')}}}

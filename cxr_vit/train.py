@@ -36,8 +36,8 @@ __all__ = ['log', 'BALANCE_MODES', 'CLASS_MODES', 'TRAIN_PRESETS', 'LOG_COLUMNS'
            'undersample', 'class_weights', 'BalancedSampler', 'compute_metrics', 'layer_id', 'param_groups',
            'CSVLogCallback', 'read_log', 'ProgressBarCallback', 'EMACallback', 'CxrTrainer', 'training_args',
            'latest_checkpoint', 'calibrate', 'transfer_report', 'recalibrate', 'read_table', 'hold_out_calibration',
-           'split_table', 'balanced_train', 'make_trainer', 'train', 'mim_model', 'load_encoder', 'MaskCollator',
-           'MimTrainer', 'pretrain', 'cli_train', 'history_tables', 'plot_history']
+           'split_table', 'balanced_train', 'make_trainer', 'train_resumable', 'train', 'mim_model', 'load_encoder',
+           'MaskCollator', 'MimTrainer', 'pretrain', 'cli_train', 'history_tables', 'plot_history']
 
 # %% ../nbs/03_train.ipynb #415d11ab
 @dataclass
@@ -597,6 +597,15 @@ def _resume_point(resume, output_dir) -> str | None:
     return str(resume)
 
 # %% ../nbs/03_train.ipynb #bef6f8df
+def train_resumable(trainer: Trainer, checkpoint: str | None):
+    "`trainer.train`, resuming from `checkpoint`: a checkpoint file that is more than tensors is refused by name."
+    import pickle
+    try: return trainer.train(resume_from_checkpoint=checkpoint)
+    except pickle.UnpicklingError as e:
+        from cxr_vit.model import UnsafeCheckpointError
+        raise UnsafeCheckpointError(f'{checkpoint}: a file of this checkpoint holds more than plain tensors; refused ({e})') from None
+
+
 def train(data, preset: str = 'tiny-test', model_name: str | None = None, epochs: float | None = None,
           output_dir='runs/train', resume=None, model_dir=None, callbacks=(), trainer_args: dict | None = None,
           **overrides) -> Path:
@@ -610,7 +619,7 @@ def train(data, preset: str = 'tiny-test', model_name: str | None = None, epochs
         output_dir.mkdir(parents=True, exist_ok=True)
         write_atomic(output_dir/'train_config.json', json.dumps(dict(preset=preset, **asdict(cfg)), indent=1, default=str))
     t0 = time.perf_counter()
-    trainer.train(resume_from_checkpoint=_resume_point(resume, output_dir))
+    train_resumable(trainer, _resume_point(resume, output_dir))
     trainer.save_state()  # trainer_state.json: the log history, for plots
     pred = trainer.predict(trainer.eval_dataset, metric_key_prefix='val')  # collective under DDP: every rank runs it
     cal_pred = trainer.predict(XrayDataset(table[table.split == 'calib'], get_cxr(trainer.model)), metric_key_prefix='calib') \
@@ -694,7 +703,7 @@ def pretrain(data, preset: str = 'cpu-convvit-3class', output_dir='runs/pretrain
     trainer = MimTrainer(model=model, args=args, train_dataset=ds, data_collator=MaskCollator((h // ph, w // pw), mask_ratio, mask_block),
                          callbacks=[CSVLogCallback(), *callbacks], cfg=cfg)
     if not cfg.progress_bar: trainer.remove_callback(PrinterCallback)
-    trainer.train(resume_from_checkpoint=_resume_point(resume, output_dir))
+    train_resumable(trainer, _resume_point(resume, output_dir))
     trainer.save_state()
     if trainer.is_world_process_zero(): save_model(model, output_dir/'encoder')
     trainer.accelerator.wait_for_everyone()
@@ -727,7 +736,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def cli_train(argv: list[str] | None = None) -> int:
     "`cxr_vit train ...`: returns the exit code (0 ok, 2 bad input or model not available)."
-    from cxr_vit.model import HubUnavailableError
+    from cxr_vit.model import HubUnavailableError, UnsafeCheckpointError
     a = _parser().parse_args(argv)
     try:
         overrides = {}
@@ -737,7 +746,7 @@ def cli_train(argv: list[str] | None = None) -> int:
             overrides[k.strip()] = _parse_value(v)
         kw = {'max_steps': a.max_steps, 'bf16': a.bf16, 'fp16': a.fp16, **overrides}   # --set wins
         out = train(a.data, a.preset, a.model, a.epochs, a.out, a.resume, a.model_dir, **kw)
-    except HubUnavailableError as e: print(f'cxr_vit train: {e}', file=sys.stderr); return 2
+    except (HubUnavailableError, UnsafeCheckpointError) as e: print(f'cxr_vit train: {e}', file=sys.stderr); return 2
     except (KeyError, TypeError, ValueError, FileNotFoundError) as e:
         print(f'cxr_vit train: {e.args[0] if isinstance(e, KeyError) else e}', file=sys.stderr); return 2
     if int(os.environ.get('RANK', '0')) == 0: print(f'model saved to {out}')
