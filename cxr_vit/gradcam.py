@@ -37,7 +37,8 @@ __all__ = ['METHODS', 'find_blocks', 'default_layer', 'DegenerateLayerError', 't
            'token_masks', 'explain_batch', 'explain', 'normalize_maps', 'upsample', 'LogitsOnly', 'to_image', 'overlay',
            'overlay_image', 'reinit_', 'randomization_steps', 'randomization_check', 'plot_randomization', 'blurred',
            'random_maps', 'deletion_insertion', 'faithfulness_table', 'plot_deletion_insertion', 'thorax_masks',
-           'region_shares', 'image_files', 'explain_paths', 'cli_explain', 'pick_examples', 'gallery', 'report_stage']
+           'region_shares', 'image_files', 'evidence_target', 'explain_paths', 'cli_explain', 'pick_examples',
+           'gallery', 'report_stage']
 
 # %% ../nbs/05_gradcam.ipynb #d129b354
 _PRE_ATTN_NORMS = ('layernorm_before', 'norm1', 'ln_1', 'layer_norm1')  # transformers ViT/DeiT/BEiT, timm/Dinov2, CLIP-like
@@ -499,6 +500,11 @@ def _class_probs(model, logits: torch.Tensor) -> torch.Tensor:
     t = float(get_cxr(model).get('temperature') or 1.0)
     return (logits.float() / t).softmax(-1)
 
+def evidence_target(model) -> str | None:
+    "What `target='evidence'` explains: 'pneumonia' for a model with that class or with normal + subtypes; else None (predicted)."
+    labels = [l.lower() for l in _labels(model).values()]
+    return 'pneumonia' if 'pneumonia' in labels or ('normal' in labels and len(labels) > 2) else None
+
 def _name(path: str, seen: set) -> str:
     base = ''.join(c if c.isalnum() or c in '-_.' else '_' for c in Path(path.replace('::', '_')).stem) or 'image'
     name, k = base, 1
@@ -512,6 +518,8 @@ def _save_one(out: Path, path: str, image, tmap: np.ndarray, probs: torch.Tensor
     lab = lambda i: labels.get(i, str(i))
     name = _name(path, seen)
     caption = f'{printable(Path(path).name)}\npredicted {lab(pred)} (p={probs[pred]:.2f})\n{method} map for {lab(t)}' + (f' (p={probs[t]:.2f})' if t != pred else '')
+    empty = not (tmap > 0).any()
+    if empty: caption += f'\nEMPTY MAP: no positive evidence for {lab(t)} at this layer'
     buf = io.BytesIO()
     overlay_image(image, tmap, _preprocessing(model), caption=caption).save(buf, format='png')
     write_atomic(out / f'{name}_{method}.png', buf.getvalue())
@@ -522,11 +530,14 @@ def _save_one(out: Path, path: str, image, tmap: np.ndarray, probs: torch.Tensor
                 target=lab(t), target_probability=round(float(probs[t]), 4), grid=list(tmap.shape), peak_token=[int(r), int(c)],
                 thorax_share=None if np.isnan(shares.thorax_share) else round(float(shares.thorax_share), 4),
                 outside_share=None if np.isnan(shares.outside_share) else round(float(shares.outside_share), 4),
-                overlay=f'{name}_{method}.png', map=f'{name}_{method}.npy')
+                overlay=f'{name}_{method}.png', map=f'{name}_{method}.npy', empty=bool(empty),
+                **({'why_empty': f'nothing at this layer raises the {lab(t)} score (the map is ReLU of the gradient-weighted activations)'} if empty else {}))
 
-def explain_paths(model: nn.Module, paths: Sequence, out_dir, method: str = 'gradcam', target=None, layer: str | None = None,
+def explain_paths(model: nn.Module, paths: Sequence, out_dir, method: str = 'gradcam', target='evidence', layer: str | None = None,
                   batch_size: int = 8, progress: bool = True, preprocess: Callable | None = None) -> list[dict]:
     "Explain images and folders of images: overlays (.png), raw token maps (.npy) and `summary.json` in `out_dir`; returns the records."
+    if target == 'evidence': target = evidence_target(model)   # the pneumonia evidence of every image (see above)
+    elif target == 'predicted': target = None
     if target is not None and not isinstance(target, (str, int, np.integer)): raise ValueError('explain_paths takes one target (index or label) for all images')
     files, out = image_files(paths), Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -545,7 +556,8 @@ def explain_paths(model: nn.Module, paths: Sequence, out_dir, method: str = 'gra
                     records.append(_save_one(out, f, im, m, p, t, model, method, seen))
             bar.update(len(files[i:i + batch_size]))
     summary = dict(method=method, layer=(layer or default_layer(model)) if method in ('gradcam', 'gradcam++') else None,
-                   model=type(model).__name__, n_images=len(files), n_errors=sum('error' in r for r in records), images=records)
+                   model=type(model).__name__, n_images=len(files), n_errors=sum('error' in r for r in records),
+                   n_empty=sum(bool(r.get('empty')) for r in records), images=records)
     write_atomic(out / 'summary.json', json.dumps(summary, indent=2))
     return records
 
@@ -553,23 +565,28 @@ def explain_paths(model: nn.Module, paths: Sequence, out_dir, method: str = 'gra
 def cli_explain(argv: Sequence[str] | None = None) -> int:
     "`cxr_vit explain`: heatmaps for images and folders; returns the exit status."
     p = argparse.ArgumentParser(prog='cxr_vit explain', description='Heatmaps for chest X-rays: overlays (PNG), raw token maps (.npy), summary.json.')
-    p.add_argument('--model', required=True, help='model folder or hub name (loaded by cxr_vit.model.load_model)')
+    p.add_argument('--model', default=None, help='model folder, .safetensors/.pth file or hub id (default: the bundled model)')
     p.add_argument('paths', nargs='+', metavar='PATH', help='images or folders of images')
     p.add_argument('--out', default='explanations', help='output folder (default: %(default)s)')
     p.add_argument('--method', default='gradcam', choices=METHODS)
-    p.add_argument('--target', default=None, help='class index or label name (default: the predicted class)')
+    p.add_argument('--target', default='evidence', help="'evidence' (default: the pneumonia evidence of every image), 'predicted', "
+                   'or a class index or label name')
     p.add_argument('--layer', default=None, help="module name for Grad-CAM (default: the last block's pre-attention norm)")
     p.add_argument('--batch-size', type=int, default=8)
     try: a = p.parse_args(argv)
     except SystemExit as e: return e.code if isinstance(e.code, int) else 2   # --help: 0, usage error: 2
-    target = int(a.target) if a.target is not None and a.target.isdigit() else a.target
+    target = int(a.target) if a.target.isdigit() else a.target
     try:
+        if a.batch_size < 1: raise ValueError(f'--batch-size {a.batch_size}: must be at least 1')
+        if Path(a.out).exists() and not Path(a.out).is_dir(): raise ValueError(f'--out {a.out}: is a file; give a folder')
         recs = explain_paths(load_model(a.model), a.paths, a.out, a.method, target, a.layer, a.batch_size)
     except (OSError, ValueError) as e:
         print(f'cxr_vit explain: error: {e}', file=sys.stderr)
         return 2
     bad = [r['path'] for r in recs if 'error' in r]
-    print(f"{len(recs) - len(bad)} image(s) explained with {a.method}: {Path(a.out) / 'summary.json'}")
+    empty = sum(bool(r.get('empty')) for r in recs)
+    print(f"{len(recs) - len(bad)} image(s) explained with {a.method}: {Path(a.out) / 'summary.json'}"
+          + (f'; {empty} map(s) are empty (no positive evidence for their target: flagged in the summary and on the overlay)' if empty else ''))
     if bad: print(f'{len(bad)} could not be read: ' + ', '.join(bad), file=sys.stderr)
     return 1 if bad else 0
 
