@@ -119,6 +119,9 @@ class TrainConfig:
         if self.threshold_method not in ('youden', 'sensitivity'):
             raise ValueError(f"threshold_method={self.threshold_method!r}: expected 'youden' or 'sensitivity'")
         if self.bf16 and self.fp16: raise ValueError('bf16 and fp16 are exclusive: pick one')
+        for k in ('batch_size', 'eval_batch_size', 'grad_accum'):
+            if getattr(self, k) < 1: raise ValueError(f'{k}={getattr(self, k)}: must be at least 1')
+        if not self.epochs > 0 and not (self.max_steps and self.max_steps > 0): raise ValueError(f'epochs={self.epochs}: must be above 0')
         if self.classes not in CLASS_MODES: raise ValueError(f"classes={self.classes!r}: expected one of {tuple(CLASS_MODES)}")
         if not 0 <= self.calib_frac < 1: raise ValueError(f'calib_frac={self.calib_frac}: expected a fraction in [0, 1)')
         if not 0 <= self.shift_frac < 0.5: raise ValueError(f'shift_frac={self.shift_frac}: expected a fraction in [0, 0.5)')
@@ -534,9 +537,11 @@ def read_table(data, val_frac: float = 0.2, seed: int = 0) -> pd.DataFrame:
     if isinstance(data, pd.DataFrame): df = data.copy()
     else:
         p = Path(data)
-        if p.suffix.lower() == '.csv' and p.is_file() and set(COLUMNS) <= set(pd.read_csv(p, nrows=0).columns):
-            df = load_table(p)  # a table written by save_table (01_data's data.csv): its patient ids and splits
-        else: df = read_dataset(p)
+        if p.suffix.lower() == '.csv' and p.is_file():
+            try: head = pd.read_csv(p, nrows=0, encoding_errors='surrogateescape').columns
+            except (pd.errors.EmptyDataError, pd.errors.ParserError) as e: raise DatasetError(f'{p}: not a readable CSV table ({e})') from None
+        df = load_table(p) if p.suffix.lower() == '.csv' and p.is_file() and set(COLUMNS) <= set(head) else read_dataset(p)
+        # (a table written by save_table -- 01_data's data.csv -- keeps its patient ids and splits; anything else is read)
     if not (df.split == 'val').any():
         df = split_patients(df, val_frac=val_frac, seed=seed)
         log.info('%s: no val rows: split %.0f %% of the patients into validation (seed %d)', data if not isinstance(data, pd.DataFrame) else 'table', 100 * val_frac, seed)
