@@ -8,7 +8,6 @@ shift score before and after."""
 from __future__ import annotations
 
 import argparse, datetime as dt, hashlib, logging, sys
-from pathlib import Path
 from typing import Sequence
 
 import numpy as np
@@ -17,7 +16,8 @@ from torch import nn
 
 from .data import progress_bar
 from .decode import read_xray
-from .model import expand_paths, get_cxr, load_model, predict_logits, preprocess, save_model, shift_distance, update_cxr
+from .inference import expand_paths, predict_logits, shift_distance
+from .model import get_cxr, load_model, preprocess, save_model, update_cxr
 
 log = logging.getLogger(__name__)
 

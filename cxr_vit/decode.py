@@ -269,8 +269,15 @@ def _voi_range(ds, a: np.ndarray) -> tuple[float, float] | None:
     return float(out.min()), float(out.max())
 
 def _read_dicom(path: Path, max_pixels: int) -> Image.Image:
-    "DICOM -> 'L': stored values -> modality LUT -> VOI LUT/window (or min-max) -> MONOCHROME1 inversion -> 8-bit."
+    "DICOM -> 'L'; a header element pydicom cannot convert (a corrupted VR or value) is a named `DicomError`."
     ds = _dcmread(path)  # imports pydicom, or says how to install it
+    try: return _dicom_to_l(path, ds, max_pixels)
+    except XrayReadError: raise
+    except Exception as e:  # pydicom converts elements lazily: a damaged one fails on first access, anywhere below
+        raise DicomError(path, f'malformed DICOM element ({type(e).__name__}: {e})') from e
+
+def _dicom_to_l(path: Path, ds, max_pixels: int) -> Image.Image:
+    "Stored values -> modality LUT -> VOI LUT/window (or min-max) -> MONOCHROME1 inversion -> 8-bit 'L'."
     from pydicom.pixels import apply_modality_lut, apply_voi_lut
     a = _dicom_pixels(path, ds, max_pixels)
     if a.ndim == 3: return _array_to_l(path, a)  # RGB/YBR secondary captures: pydicom already gives RGB

@@ -20,24 +20,25 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from scipy import optimize, special, stats
+from scipy import special, stats
 from sklearn import metrics as skm
 
 from .data import LABELS, SUBTYPES, load_table, read_dataset, write_atomic
+from .inference import (apply_temperature, as_binary, check_probs, fit_temperature, pneumonia_probability, threshold_transfer,
+                              viral_share)
 
 log = logging.getLogger(__name__)
 
 # %% auto #0
-__all__ = ['log', 'METRICS', 'PROPORTIONS', 'CI_METHOD', 'HEADLINE', 'rates_from_counts', 'as_binary', 'check_probs',
-           'predict_labels', 'confusion_counts', 'ranking_metrics', 'binary_metrics', 'wilson_interval',
-           'patient_codes', 'bootstrap_weights', 'weighted_ranking', 'bootstrap_metrics', 'percentile_ci',
-           'metrics_table', 'wide_table', 'choose_threshold', 'threshold_transfer', 'apply_temperature',
-           'fit_temperature', 'calibration_bins', 'expected_calibration_error', 'proportion_boot_ci', 'subgroup_table',
-           'multiclass_metrics', 'viral_share', 'classification_report_table', 'EvalResult', 'evaluate', 'plot_roc',
-           'plot_pr', 'plot_confusion', 'plot_reliability', 'plot_score_hist', 'report_figures', 'TrainPatientsError',
-           'model_config', 'check_train_patients', 'sha256_file', 'data_fingerprint', 'model_dir_of', 'evaluate_model',
-           'shift_lines', 'package_versions', 'result_dict', 'save_report', 'headline', 'load_eval_table',
-           'select_split', 'cli_evaluate']
+__all__ = ['log', 'METRICS', 'PROPORTIONS', 'CI_METHOD', 'HEADLINE', 'rates_from_counts', 'predict_labels', 'confusion_counts',
+           'ranking_metrics', 'binary_metrics', 'wilson_interval', 'patient_codes', 'bootstrap_weights',
+           'weighted_ranking', 'bootstrap_metrics', 'percentile_ci', 'metrics_table', 'wide_table', 'calibration_bins',
+           'expected_calibration_error', 'proportion_boot_ci', 'subgroup_table', 'multiclass_metrics',
+           'classification_report_table', 'EvalResult', 'evaluate', 'plot_roc', 'plot_pr', 'plot_confusion',
+           'plot_reliability', 'plot_score_hist', 'report_figures', 'TrainPatientsError', 'model_config',
+           'check_train_patients', 'sha256_file', 'data_fingerprint', 'model_dir_of', 'evaluate_model', 'shift_lines',
+           'package_versions', 'result_dict', 'save_report', 'headline', 'load_eval_table', 'select_split',
+           'cli_evaluate']
 
 # %% ../nbs/04_evaluate.ipynb #f8b40d44
 METRICS = ['accuracy', 'balanced_accuracy', 'sensitivity', 'specificity', 'ppv', 'npv', 'f1', 'auroc', 'auprc']
@@ -61,28 +62,6 @@ def rates_from_counts(tp, fp, tn, fn) -> dict[str, np.ndarray]:
                 f1=_ratio(2 * tp, 2 * tp + fp + fn))
 
 # %% ../nbs/04_evaluate.ipynb #eb5a7b46
-def as_binary(y_true) -> np.ndarray:
-    "Labels as 0/1 ints; accepts 0/1, bools or the strings 'normal'/'pneumonia'."
-    y = np.asarray(y_true)
-    if y.dtype.kind in 'OUS':
-        bad = sorted(set(map(str, y)) - set(LABELS))
-        if bad: raise ValueError(f"labels must be {LABELS}, got {bad[:5]}")
-        return (y == 'pneumonia').astype(int)
-    if y.size and not np.isin(y, [0, 1]).all():
-        raise ValueError(f"labels must be 0/1, got values {np.unique(y)[:5].tolist()}")
-    return y.astype(int)
-
-
-def check_probs(p, n: int | None = None) -> np.ndarray:
-    "Probabilities as a float array; raises on NaN, values outside [0, 1] or a length mismatch."
-    p = np.asarray(p, float)
-    if p.ndim != 1: raise ValueError(f"probabilities must be 1-D, got shape {p.shape}")
-    if n is not None and len(p) != n: raise ValueError(f"{len(p)} probabilities for {n} labels")
-    if not np.isfinite(p).all() or (p < 0).any() or (p > 1).any():
-        raise ValueError("probabilities must be finite and in [0, 1]")
-    return p
-
-
 def predict_labels(p, threshold: float = 0.5) -> np.ndarray:
     "1 (pneumonia) where p >= threshold, else 0."
     return (np.asarray(p, float) >= threshold).astype(int)
@@ -212,63 +191,6 @@ def wide_table(long: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
     w.columns.names = ['threshold', None]
     return w
 
-# %% ../nbs/04_evaluate.ipynb #ed3cf0ae
-def choose_threshold(y_true, p, method: str = 'youden', target: float = 0.95) -> float:
-    "Operating threshold from validation scores: 'youden' (max sens + spec - 1) or 'sensitivity' (>= target)."
-    y, p = as_binary(y_true), check_probs(p)
-    if len(np.unique(y)) < 2: raise ValueError("choose_threshold needs both classes in y_true")
-    fpr, tpr, thr = skm.roc_curve(y, p, drop_intermediate=False)
-    fpr, tpr, thr = fpr[1:], tpr[1:], thr[1:]          # drop sklearn's leading +inf threshold
-    if method == 'youden': i = int(np.argmax(tpr - fpr))
-    elif method == 'sensitivity':
-        if not 0 < target <= 1: raise ValueError(f"target must be in (0, 1], got {target}")
-        i = int(np.flatnonzero(tpr >= target - 1e-12)[0])
-    else: raise ValueError(f"method must be 'youden' or 'sensitivity', got {method!r}")
-    return float(thr[i])
-
-# %% ../nbs/04_evaluate.ipynb #3669aec1
-def threshold_transfer(y_true, p, threshold: float, sensitivity: float) -> dict[str, float]:
-    "Carrying `threshold` over to scores `p`: its sensitivity and specificity, vs this data's own threshold for `sensitivity`."
-    own = choose_threshold(y_true, p, 'sensitivity', sensitivity)
-    at, best = binary_metrics(y_true, p, threshold), binary_metrics(y_true, p, own)
-    return dict(threshold=float(threshold), sensitivity=at['sensitivity'], specificity=at['specificity'], own_threshold=own,
-                own_sensitivity=best['sensitivity'], own_specificity=best['specificity'],
-                specificity_lost=best['specificity'] - at['specificity'])
-
-# %% ../nbs/04_evaluate.ipynb #eb4696c3
-def _as_logits(x, kind: str = 'auto') -> np.ndarray:
-    "Logits from probabilities or logits (1-D binary or 2-D classes); kind: 'auto' | 'probs' | 'logits'."
-    x = np.asarray(x, float)
-    if x.ndim not in (1, 2): raise ValueError(f"expected 1-D or 2-D scores, got shape {x.shape}")
-    if kind == 'auto':
-        inside = ((x >= 0) & (x <= 1)).all()
-        kind = 'probs' if inside and (x.ndim == 1 or np.allclose(x.sum(1), 1)) else 'logits'
-    if kind == 'logits': return x
-    if kind != 'probs': raise ValueError(f"kind must be 'auto', 'probs' or 'logits', got {kind!r}")
-    x = np.clip(x, 1e-7, 1 - 1e-7)
-    return special.logit(x) if x.ndim == 1 else np.log(x)
-
-
-def apply_temperature(logits_or_probs, temperature: float, kind: str = 'auto') -> np.ndarray:
-    "Probabilities after dividing the logits by `temperature`: p(positive) for 1-D input, softmax rows for 2-D."
-    z = _as_logits(logits_or_probs, kind) / float(temperature)
-    return special.expit(z) if z.ndim == 1 else special.softmax(z, axis=1)
-
-
-def _nll(z: np.ndarray, y: np.ndarray) -> float:
-    if z.ndim == 1: return float(np.mean(np.logaddexp(0, z) - y * z))
-    return float(np.mean(special.logsumexp(z, axis=1) - z[np.arange(len(y)), y]))
-
-
-def fit_temperature(logits_or_probs, y, kind: str = 'auto') -> float:
-    "The T > 0 minimising the NLL of softmax(logits / T) (sigmoid for 1-D binary input)."
-    z = _as_logits(logits_or_probs, kind)
-    y = as_binary(y) if z.ndim == 1 else np.asarray(y, int)
-    if len(y) != len(z): raise ValueError(f"{len(z)} scores for {len(y)} labels")
-    res = optimize.minimize_scalar(lambda lt: _nll(z / np.exp(lt), y), bounds=(-4, 4), method='bounded')
-    if abs(res.x) > 3.99: log.warning(f"temperature hit its bound (T = {np.exp(res.x):.3g}): data separable or one class only?")
-    return float(np.exp(res.x))
-
 # %% ../nbs/04_evaluate.ipynb #7434fda6
 def calibration_bins(y_true, p, n_bins: int = 15) -> pd.DataFrame:
     "Per equal-width bin of p: bounds, count, mean predicted probability, observed pneumonia rate."
@@ -339,13 +261,6 @@ def multiclass_metrics(subtypes, probs, labels: Sequence[str] = SUBTYPES, patien
                                                     output_dict=True, zero_division=np.nan)).T
     return dict(confusion=cm, auroc_ovr=pd.Series(auroc, name='auroc_ovr'), report=report,
                 viral_vs_bacterial=_viral_vs_bacterial(truth, probs, labels, patients, n_boot, seed, confidence))
-
-
-def viral_share(probs, labels: Sequence[str] = SUBTYPES) -> np.ndarray:
-    "P(viral) / (P(viral) + P(bacterial)) per row of class probabilities: the viral-vs-bacterial score of a pneumonia."
-    probs = np.asarray(probs, float)
-    b, v = list(labels).index('bacterial'), list(labels).index('viral')
-    return probs[:, v] / np.clip(probs[:, v] + probs[:, b], 1e-12, None)
 
 
 def _viral_vs_bacterial(truth, probs, labels, patients, n_boot, seed, confidence) -> dict | None:
@@ -594,15 +509,15 @@ def _binary_from_predictions(out, labels: Sequence[str]) -> tuple[np.ndarray, np
     "p(pneumonia) and, for 3-class output, the class probabilities from what `predict` returned."
     out = np.asarray(out, float)
     if out.ndim == 1: return out, None
-    if out.ndim == 2 and out.shape[1] == 2: return out[:, 1], None
-    if out.ndim == 2 and out.shape[1] == 3 and list(labels) == SUBTYPES: return out[:, 1] + out[:, 2], out
-    raise ValueError(f"predict returned shape {out.shape}; expected (n,) or (n, 2), or (n, 3) for labels {SUBTYPES}")
+    if out.ndim == 2 and out.shape[1] == len(labels) and out.shape[1] in (2, 3):
+        return pneumonia_probability(out, labels), (out if out.shape[1] == 3 else None)
+    raise ValueError(f"predict returned shape {out.shape}; expected (n,), or (n, classes) for labels {list(labels)}")
 
 
-def _uncalibrated(p, class_probs, T: float) -> np.ndarray:
+def _uncalibrated(p, class_probs, T: float, labels: Sequence[str]) -> np.ndarray:
     "P(pneumonia) before the temperature `T`: undo it on the class probabilities when there are more than two."
     if class_probs is None: return apply_temperature(p, 1 / T, kind='probs')
-    return 1 - special.softmax(np.log(np.clip(class_probs, 1e-12, 1)) * T, axis=1)[:, 0]
+    return pneumonia_probability(special.softmax(np.log(np.clip(class_probs, 1e-12, 1)) * T, axis=1), labels)
 
 
 def _clean_eval_table(df: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
@@ -637,7 +552,7 @@ def evaluate_model(model, df: pd.DataFrame, *, threshold: float | None = None, a
     labels = cfg.get('labels') or LABELS
     shift, unreadable = None, []
     if predict is None:   # the model's `predict`: class probabilities, shift scores, and unreadable files named, not fatal
-        from cxr_vit.model import predict as model_predict
+        from cxr_vit.inference import predict as model_predict
         pr = model_predict(model, df.path.tolist(), progress=True)
         bad = pr.error.notna().to_numpy()
         unreadable = [dict(path=p, error=e) for p, e in zip(pr.path[bad], pr.error[bad])]
@@ -653,7 +568,7 @@ def evaluate_model(model, df: pd.DataFrame, *, threshold: float | None = None, a
     subtypes = df['subtype'].where(df['subtype'].notna(), None).tolist() if 'subtype' in df else None
     res = evaluate(df.label, p, df.patient.astype(str), subtypes, df.path.astype(str), thr,
                    temperature=T if T != 1.0 else None,
-                   p_uncalibrated=_uncalibrated(p, class_probs, T) if T != 1.0 else None,
+                   p_uncalibrated=_uncalibrated(p, class_probs, T, labels) if T != 1.0 else None,
                    class_probs=class_probs if subtypes is not None and all(s in SUBTYPES for s in subtypes) else None,
                    n_boot=n_boot, seed=seed, n_bins=n_bins)
     res.notes += table_notes
@@ -669,7 +584,7 @@ def evaluate_model(model, df: pd.DataFrame, *, threshold: float | None = None, a
                     data=dict(sha256_paths=data_fingerprint(df.path), n_images=len(df),
                               splits=sorted(df['split'].dropna().unique().tolist()) if 'split' in df else None))
     if shift is not None:   # how far the images lie from the training images (model notebook: the shift score)
-        from cxr_vit.model import shift_summary
+        from cxr_vit.inference import shift_summary
         res.predictions['shift_score'] = shift
         res.meta['shift'] = shift_summary(shift, model)
     y = as_binary(df.label)

@@ -26,7 +26,8 @@ from torch import nn
 
 from .data import printable, progress_bar, write_atomic
 from .decode import read_xray
-from .model import decision_threshold, expand_paths, get_cxr, load_model
+from .inference import class_probs, decision_threshold, expand_paths
+from .model import get_cxr, load_model
 from .model import preprocess as model_preprocess
 
 _log = logging.getLogger(__name__)
@@ -495,11 +496,6 @@ def _npy(a: np.ndarray) -> bytes:
     buf = io.BytesIO(); np.save(buf, a)
     return buf.getvalue()
 
-def _class_probs(model, logits: torch.Tensor) -> torch.Tensor:
-    "Softmax of the logits, divided by the calibration temperature in `config.cxr` when there is one."
-    t = float(get_cxr(model).get('temperature') or 1.0)
-    return (logits.float() / t).softmax(-1)
-
 def evidence_target(model) -> str | None:
     "What `target='evidence'` explains: 'pneumonia' for a model with that class or with normal + subtypes; else None (predicted)."
     labels = [l.lower() for l in _labels(model).values()]
@@ -552,7 +548,7 @@ def explain_paths(model: nn.Module, paths: Sequence, out_dir, method: str = 'gra
                     _log.warning('%s', e); records.append(dict(path=f, error=str(e)))
             if images:
                 maps, logits, targets = explain_batch(model, preprocess(images, model).to(device), method, target, layer, batch_size)
-                for f, im, m, p, t in zip(ok, images, maps, _class_probs(model, logits), targets.tolist()):
+                for f, im, m, p, t in zip(ok, images, maps, torch.from_numpy(class_probs(logits, model)), targets.tolist()):
                     records.append(_save_one(out, f, im, m, p, t, model, method, seen))
             bar.update(len(files[i:i + batch_size]))
     summary = dict(method=method, layer=(layer or default_layer(model)) if method in ('gradcam', 'gradcam++') else None,

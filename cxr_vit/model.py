@@ -7,7 +7,6 @@ pickled `vit_model.pth`, each carrying its own preprocessing, labels, threshold 
 # %% ../nbs/02_model.ipynb #03c4874e
 from __future__ import annotations
 
-import argparse
 import contextlib
 import copy
 import functools
@@ -19,13 +18,11 @@ import pickle
 import re
 import shutil
 import socket
-import sys
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import torch
 from PIL import Image, ImageOps
 from torchvision.transforms import InterpolationMode
@@ -35,7 +32,6 @@ from transformers import (AutoConfig, AutoModelForImageClassification, AutoModel
 
 _log = logging.getLogger(__name__)
 
-from .data import progress_bar, save_table, walk_images
 from .decode import read_xray
 
 # %% auto #0
@@ -45,9 +41,7 @@ __all__ = ['LABELS', 'RESIZE_POLICIES', 'INTENSITY_POLICIES', 'SHIFT_FILE', 'CXR
            'register_preset', 'preprocessing_from_processor', 'build_model', 'tiny_vit_preset', 'ConvStemViTConfig',
            'ConvStem', 'ConvStemViTForImageClassification', 'ConvStemViTForMaskedImageModeling', 'convvit_s_128',
            'model_card', 'save_model', 'UnsafeCheckpointError', 'detect_layout', 'convert_layout', 'read_state_dict',
-           'infer_vit_config', 'load_model', 'decision_threshold', 'predict_logits', 'class_probs',
-           'predict_class_probs', 'predict_proba', 'predict', 'expand_paths', 'shift_distance', 'fit_shift_reference',
-           'shift_summary', 'cli_predict']
+           'infer_vit_config', 'load_model']
 
 # %% ../nbs/02_model.ipynb #54b4fb0f
 LABELS = ('normal', 'pneumonia')  # logit order of the binary models (reference: NORMAL=0, PNEUMONIA=1)
@@ -484,7 +478,7 @@ def model_card(model: PreTrainedModel) -> str:
           if cxr.get('adapted') else []),
         '## Architecture', '',
         f"{type(model).__name__} ({model.config.model_type}), {n_params / 1e6:.1f} M parameters.", '',
-        '## Use', '', '```python', 'from cxr_vit.model import load_model, predict',
+        '## Use', '', '```python', 'from cxr_vit import load_model, predict',
         "model = load_model('path/to/this/folder')", "predict(model, ['xray.jpeg'])", '```', ''])
 
 # %% ../nbs/02_model.ipynb #f49f00b2
@@ -761,171 +755,3 @@ def load_model(src: str | os.PathLike | None = None, labels: Sequence[str] | Non
         raise FileNotFoundError(f'{src}: no such file or folder')
     else: model = _load_hf(str(src), labels, **overrides)
     return model.eval()
-
-# %% ../nbs/02_model.ipynb #60a2c3b1
-def _pneumonia_prob(p: torch.Tensor, labels: Sequence[str]) -> torch.Tensor:
-    "P(pneumonia) from class probabilities: the 'pneumonia' column, else 1 - P('normal')."
-    low = [l.lower() for l in labels]
-    if 'pneumonia' in low: return p[:, low.index('pneumonia')]
-    if 'normal' in low: return 1 - p[:, low.index('normal')]
-    raise ValueError(f"labels {list(labels)} have neither 'pneumonia' nor 'normal'")
-
-
-def decision_threshold(model: PreTrainedModel) -> float:
-    "The model's threshold on P(pneumonia); 0.5 until one has been chosen."
-    t = get_cxr(model).get('threshold')
-    return 0.5 if t is None else float(t)
-
-
-def _head(model: PreTrainedModel) -> torch.nn.Module:
-    "The classification head (`model.classifier`): its input is the pre-logit feature vector."
-    head = getattr(model, 'classifier', None)
-    if not isinstance(head, torch.nn.Module): raise ValueError(f'{type(model).__name__} has no `classifier` head to read features at')
-    return head
-
-
-def predict_logits(model: PreTrainedModel, images_or_paths, batch_size: int = 32, progress: bool = False,
-                   features: bool = False) -> torch.Tensor | tuple[torch.Tensor, torch.Tensor]:
-    "Raw logits (N, classes), float32 on the CPU, of images (PIL or paths) under the model's preprocessing; `features`: also the pre-logit features."
-    cxr = get_cxr(model)
-    items = [images_or_paths] if isinstance(images_or_paths, (Image.Image, str, os.PathLike)) else list(images_or_paths)
-    p0 = next(model.parameters())
-    was_training, out, feats = model.training, [], []
-    hook = _head(model).register_forward_pre_hook(lambda m, a: feats.append(a[0].float().cpu())) if features else None
-    model.eval()
-    try:
-        with torch.inference_mode():
-            for i in progress_bar(range(0, len(items), batch_size), disable=not progress, desc='predict', unit='batch'):
-                x = preprocess(items[i:i + batch_size], cxr).to(p0.device, p0.dtype)
-                out.append(model(pixel_values=x).logits.float().cpu())
-    finally:
-        model.train(was_training)
-        if hook is not None: hook.remove()
-    z = torch.cat(out) if out else torch.zeros(0, len(cxr['labels']))
-    if not features: return z
-    return z, torch.cat(feats) if feats else torch.zeros(0, getattr(model.config, 'hidden_size', 0))
-
-
-def class_probs(logits: torch.Tensor, model_or_cxr) -> np.ndarray:
-    "Class probabilities from logits: softmax(logits / the stored temperature)."
-    return torch.softmax(torch.as_tensor(logits).float() / get_cxr(model_or_cxr).get('temperature', 1.0), -1).numpy()
-
-
-def predict_class_probs(model: PreTrainedModel, images_or_paths, batch_size: int = 32, progress: bool = False) -> np.ndarray:
-    "Class probabilities (N, classes), the stored temperature applied."
-    return class_probs(predict_logits(model, images_or_paths, batch_size, progress), model)
-
-
-def predict_proba(model: PreTrainedModel, images_or_paths, batch_size: int = 32, progress: bool = False) -> np.ndarray:
-    "P(pneumonia) for each image (PIL image or path), temperature applied (1 - P(normal) for a 3-class model)."
-    p = predict_class_probs(model, images_or_paths, batch_size, progress)
-    return _pneumonia_prob(torch.from_numpy(p), get_cxr(model)['labels']).numpy()
-
-# %% ../nbs/02_model.ipynb #0e5406d5
-def predict(model: PreTrainedModel, paths: Iterable, batch_size: int = 32, threshold: float | None = None,
-            progress: bool = True) -> pd.DataFrame:
-    "One row per path: path, prob_pneumonia[, prob_<subtype>...], label, threshold[, shift_score, unlike_training], error."
-    paths = [str(p) for p in paths]
-    thr = decision_threshold(model) if threshold is None else float(threshold)
-    if not 0 <= thr <= 1: raise ValueError(f'threshold {threshold}: a threshold on P(pneumonia) must be in [0, 1]')
-    if batch_size < 1: raise ValueError(f'batch size {batch_size}: must be at least 1')
-    cxr, ref = get_cxr(model), getattr(model, 'cxr_shift', None)
-    labels = list(cxr['labels'])
-    extra = [l for l in labels if l not in ('normal', 'pneumonia')]  # a 3-class model: bacterial, viral
-    probs, errors, shift = np.full(len(paths), np.nan), [None] * len(paths), np.full(len(paths), np.nan)
-    sub = np.full((len(paths), len(extra)), np.nan)
-    with progress_bar(total=len(paths), disable=not progress, desc='predict', unit='img') as bar:
-        for s in range(0, len(paths), batch_size):
-            imgs, idx = [], []
-            for i in range(s, min(s + batch_size, len(paths))):
-                try: imgs.append(read_xray(paths[i])); idx.append(i)
-                except (ValueError, OSError) as e: errors[i] = str(e)
-            if imgs:
-                z, f = predict_logits(model, imgs, batch_size=len(imgs), features=True) if ref else (predict_logits(model, imgs, len(imgs)), None)
-                pc = class_probs(z, cxr)
-                probs[idx] = _pneumonia_prob(torch.from_numpy(pc), labels).numpy()
-                if ref: shift[idx] = shift_distance(ref, f)
-                sub[idx] = pc[:, [labels.index(l) for l in extra]]
-            bar.update(min(batch_size, len(paths) - s))
-    bad = [p for p, e in zip(paths, errors) if e]
-    if bad: _log.warning('%d file(s) could not be read and were skipped: %s', len(bad), ', '.join(bad))
-    label = np.where(np.isnan(probs), None, np.where(probs >= thr, 'pneumonia', 'normal'))
-    flags = {} if not ref else dict(shift_score=shift, unlike_training=np.where(np.isnan(shift), None, shift > cxr['shift']['flag_above']))
-    return pd.DataFrame(dict(path=paths, prob_pneumonia=probs, **{f'prob_{l}': sub[:, j] for j, l in enumerate(extra)},
-                             label=label, threshold=thr, **flags, error=errors))
-
-# %% ../nbs/02_model.ipynb #202d67b5
-def expand_paths(paths: Iterable) -> list[str]:
-    "Files as given (even missing ones: they become error rows), folders -> their image files (`cxr_vit.data.walk_images`)."
-    out = []
-    for p in map(Path, paths):
-        if p.is_dir(): out += [str(f) for f in walk_images(p)]   # links followed once, loops cut, dangling links kept
-        else: out.append(str(p))
-    return out
-
-# %% ../nbs/02_model.ipynb #bd906270
-def shift_distance(reference: dict, features: torch.Tensor) -> np.ndarray:
-    "Mahalanobis distance of each feature vector to the nearest class mean of `reference` (its shared precision)."
-    d = torch.as_tensor(features, dtype=torch.float32)[:, None, :] - reference['means'][None]   # (N, classes, D)
-    m = torch.einsum('ncd,de,nce->nc', d, reference['precision'], d)
-    return m.min(1).values.clamp_min(0).sqrt().numpy()
-
-
-def fit_shift_reference(model: PreTrainedModel, train_items, val_items, targets=None, batch_size: int = 64) -> dict:
-    "Fit the shift score: class means and shared precision of pre-logit features on `train_items` (`targets`: class indices), scaled on `val_items`."
-    from sklearn.covariance import LedoitWolf
-    z, f = predict_logits(model, train_items, batch_size, features=True)
-    y = torch.as_tensor(np.asarray(targets)) if targets is not None else z.argmax(1)   # no targets: the predicted class
-    classes = torch.unique(y)
-    means = torch.stack([f[y == c].mean(0) for c in classes])
-    resid = (f - means[torch.searchsorted(classes, y)]).numpy()
-    model.cxr_shift = dict(means=means, precision=torch.as_tensor(LedoitWolf().fit(resid).precision_, dtype=torch.float32))
-    val = shift_distance(model.cxr_shift, predict_logits(model, val_items, batch_size, features=True)[1])
-    return update_cxr(model, shift=dict(feature='pre-logits', n_train=len(f), n_val=len(val), val_median=float(np.median(val)),
-                                        flag_above=float(np.quantile(val, 0.99))))['shift']
-
-
-def shift_summary(scores, model_or_cxr) -> dict:
-    "A dataset's shift scores against the validation spread: median, its ratio to validation's, share flagged (~1% on validation)."
-    s, scores = get_cxr(model_or_cxr).get('shift'), np.asarray(scores, float)
-    scores = scores[np.isfinite(scores)]
-    if not s or not len(scores): return {}
-    return dict(n=len(scores), median=float(np.median(scores)), median_vs_validation=float(np.median(scores) / s['val_median']),
-                flagged=float((scores > s['flag_above']).mean()), flagged_on_validation=0.01)
-
-# %% ../nbs/02_model.ipynb #2922fcff
-def cli_predict(argv: Sequence[str] | None = None) -> int:
-    "`cxr_vit predict --model M PATH... [--out preds.csv]`: P(pneumonia) for images and folders."
-    ap = argparse.ArgumentParser(prog='cxr_vit predict', description='Predict pneumonia on chest X-rays.')
-    ap.add_argument('paths', nargs='+', help='image files and/or folders (searched recursively)')
-    ap.add_argument('--model', default=None, help='model folder, .safetensors/.pth file or hub id (default: bundled)')
-    ap.add_argument('--out', default=None, help='CSV to write (default: CSV to stdout)')
-    ap.add_argument('--batch-size', type=int, default=32)
-    ap.add_argument('--threshold', type=float, default=None, help="default: the model's own")
-    ap.add_argument('--no-progress', action='store_true')
-    args = ap.parse_args(argv)
-    try:
-        model = load_model(args.model)
-        if args.threshold is not None and not 0 <= args.threshold <= 1: raise ValueError(f'--threshold {args.threshold}: must be in [0, 1]')
-        if args.batch_size < 1: raise ValueError(f'--batch-size {args.batch_size}: must be at least 1')
-        if args.out and Path(args.out).is_dir(): raise ValueError(f'--out {args.out}: is a folder; give the CSV file to write')
-    except (OSError, ValueError) as e:
-        print(f'error: {e}', file=sys.stderr)
-        return 2
-    files = expand_paths(args.paths)
-    if not files:
-        print(f'error: no image files in {args.paths}', file=sys.stderr)
-        return 1
-    df = predict(model, files, args.batch_size, args.threshold, progress=not args.no_progress)
-    if args.out: save_table(df, args.out)
-    else: df.to_csv(sys.stdout, index=False)
-    n_bad, ok = int(df.error.notna().sum()), df[df.error.isna()]
-    print(f"{len(ok)} image(s) predicted: {int((ok.label == 'pneumonia').sum())} pneumonia, "
-          f"{int((ok.label == 'normal').sum())} normal (threshold {df.threshold.iloc[0]:.3g}); "
-          f"{n_bad} unreadable{' (listed in the CSV)' if n_bad else ''}"
-          f"{'; wrote ' + args.out if args.out else ''}", file=sys.stdout if args.out else sys.stderr)
-    if s := shift_summary(df.get('shift_score', []), model):
-        print(f"shift: median score {s['median_vs_validation']:.2f}x validation's; {s['flagged']:.1%} unlike the training images "
-              f"(about 1% on validation){' - check these before trusting the predictions' if s['flagged'] > 0.05 else ''}",
-              file=sys.stdout if args.out else sys.stderr)
-    return 1 if n_bad else 0

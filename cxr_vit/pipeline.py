@@ -361,7 +361,6 @@ def _data_html(run: Path) -> str:
            f"{scan['patients']:,} patients; {len(scan['unreadable'])} unreadable, {len(scan['duplicates'])} group(s) of "
            f"byte-identical files.</p>")
     if (run/'data.csv').is_file():
-        import pandas as pd
         from cxr_vit.data import load_table
         d = load_table(run/'data.csv')
         g = d.assign(split=d.split.fillna('-')).groupby(['split', 'label'])
@@ -513,14 +512,15 @@ COMMANDS: dict[str, tuple[str, str, str]] = {  # command -> (module, function(ar
     'data scan': ('cxr_vit.pipeline', 'cli_data_scan', 'scan a dataset folder/CSV/.npz and report labels, patients, problems'),
     'train': ('cxr_vit.train', 'cli_train', 'train a model'),
     'evaluate': ('cxr_vit.evaluate', 'cli_evaluate', 'evaluate predictions: metrics with CIs, calibration, plots'),
-    'predict': ('cxr_vit.model', 'cli_predict', 'predict pneumonia probability for images'),
+    'predict': ('cxr_vit.inference', 'cli_predict', 'predict pneumonia probability for images'),
     'explain': ('cxr_vit.gradcam', 'cli_explain', 'Grad-CAM heatmaps for images'),
     'adapt': ('cxr_vit.adapt', 'cli_adapt', 'adapt a model to the unlabeled images of a new site'),
 }
 
 def _shift_for(model_src: str | None):
     "A `scan(shift=...)` scorer: the shift summary of images against the training images of model `model_src`."
-    from cxr_vit.model import load_model, predict, shift_summary
+    from cxr_vit.inference import predict, shift_summary
+    from cxr_vit.model import load_model
     model = load_model(model_src)
     if getattr(model, 'cxr_shift', None) is None: raise ValueError(f"{model_src or 'the bundled model'}: no shift reference to score against")
     return lambda paths: shift_summary(predict(model, paths, progress=False)['shift_score'], model)

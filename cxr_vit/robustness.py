@@ -18,9 +18,8 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from .data import progress_bar
 from .decode import read_xray
-from .evaluate import (as_binary, binary_metrics, bootstrap_weights, check_probs, patient_codes, percentile_ci,
-                       predict_labels, threshold_transfer, weighted_ranking)
-from .model import decision_threshold, predict_proba
+from .evaluate import binary_metrics, bootstrap_weights, patient_codes, percentile_ci, predict_labels, weighted_ranking
+from .inference import as_binary, check_probs, decision_threshold, predict_proba, threshold_transfer
 
 log = logging.getLogger(__name__)
 

@@ -23,10 +23,11 @@ from transformers import EarlyStoppingCallback, PrinterCallback, Trainer, Traine
 from transformers.trainer_utils import PREFIX_CHECKPOINT_DIR
 
 from .data import (COLUMNS, SUBTYPES, DatasetError, check_leakage, hold_out_shift, load_table, progress_bar, read_dataset,
-                          save_table, split_patients, write_atomic)
+                          split_patients, write_atomic)
 from .decode import read_xray
-from .model import (REFERENCE_PREPROCESSING, build_model, fit_shift_reference, get_cxr, make_preprocessing, preprocess,
-                           save_model, update_cxr)
+from .inference import (apply_temperature, choose_threshold, fit_shift_reference, fit_temperature, pneumonia_probability,
+                              predict_logits, threshold_transfer, viral_share)
+from .model import REFERENCE_PREPROCESSING, build_model, get_cxr, make_preprocessing, preprocess, save_model, update_cxr
 
 log = logging.getLogger(__name__)
 
@@ -284,14 +285,14 @@ def compute_metrics(pred) -> dict:
     y = np.asarray(pred.label_ids).astype(int)
     prob = torch.softmax(torch.as_tensor(np.asarray(logits, dtype=np.float32)), -1).numpy()
     cls = prob.argmax(-1)
-    p, yb, yhat = 1 - prob[:, 0], (y != 0).astype(int), (cls != 0).astype(int)  # binary: any class but normal
+    labels = CLASS_MODES['subtype' if prob.shape[1] == 3 else 'binary']      # class 0 is normal in both
+    p, yb, yhat = pneumonia_probability(prob, labels), (y != 0).astype(int), (cls != 0).astype(int)  # binary: any class but normal
     sens = float((yhat[yb == 1] == 1).mean()) if (yb == 1).any() else float('nan')
     spec = float((yhat[yb == 0] == 0).mean()) if (yb == 0).any() else float('nan')
     out = dict(auroc=_auroc(yb, p), accuracy=float((yhat == yb).mean()), balanced_accuracy=(sens + spec) / 2,
                sensitivity=sens, specificity=spec)
     if prob.shape[1] == 3:  # normal / bacterial / viral: also the subtype among the pneumonias, and 3-class accuracy
         pn = y > 0
-        from cxr_vit.evaluate import viral_share
         out.update(viral_auroc=_auroc(y[pn] == 2, viral_share(prob[pn], CLASS_MODES['subtype'])),
                    accuracy3=float((cls == y).mean()))
     return out
@@ -490,20 +491,20 @@ def latest_checkpoint(output_dir) -> Path | None:
 # %% ../nbs/03_train.ipynb #ade79f94
 def calibrate(model, logits: np.ndarray, y: np.ndarray, method: str = 'youden', target: float = 0.95) -> dict:
     "Fit the temperature (all classes) and the threshold on P(pneumonia) from held-out logits; store both in `model.config.cxr`."
-    from cxr_vit.evaluate import apply_temperature, choose_threshold, fit_temperature
     logits, y = np.asarray(logits, dtype=np.float64), np.asarray(y).astype(int)
     neg = list(get_cxr(model)['labels']).index('normal')
     yb = (y != neg).astype(int)                        # pneumonia (of any kind) vs normal
     if len(np.unique(yb)) < 2:
         log.warning('calibration rows have one class only: temperature and threshold left at their defaults')
         return dict(temperature=get_cxr(model).get('temperature', 1.0), threshold=get_cxr(model).get('threshold'))
-    p = 1 - apply_temperature(logits, 1.0, kind='logits')[:, neg]
+    labels = get_cxr(model)['labels']
+    p = pneumonia_probability(apply_temperature(logits, 1.0, kind='logits'), labels)
     if p[yb == 1].min() > p[yb == 0].max():  # separable: the NLL falls as T -> 0, which would make p 0 or 1
         log.warning('calibration rows are perfectly separated: temperature not identifiable, left at 1')
         T = 1.0
     else:
         T = fit_temperature(logits, y, kind='logits')
-        p = 1 - apply_temperature(logits, T, kind='logits')[:, neg]
+        p = pneumonia_probability(apply_temperature(logits, T, kind='logits'), labels)
     thr = choose_threshold(yb, p, method=method, target=target)
     sens = float((p[yb == 1] >= thr).mean())          # what the threshold is meant to deliver (threshold_transfer)
     update_cxr(model, temperature=T, threshold=thr, threshold_sensitivity=sens)
@@ -511,19 +512,17 @@ def calibrate(model, logits: np.ndarray, y: np.ndarray, method: str = 'youden', 
 
 
 def transfer_report(model, logits: np.ndarray, y: np.ndarray, prefix: str) -> dict:
-    "How the stored threshold does on held-out rows (`evaluate.threshold_transfer`), keys prefixed `prefix_`."
-    from cxr_vit.evaluate import apply_temperature, threshold_transfer
+    "How the stored threshold does on held-out rows (`inference.threshold_transfer`), keys prefixed `prefix_`."
     c = get_cxr(model)
     neg, y = list(c['labels']).index('normal'), np.asarray(y)
     if c.get('threshold_sensitivity') is None or len(np.unique(y != neg)) < 2: return {}   # nothing to carry, or one class
-    p = 1 - apply_temperature(np.asarray(logits, np.float64), c['temperature'], kind='logits')[:, neg]
+    p = pneumonia_probability(apply_temperature(np.asarray(logits, np.float64), c['temperature'], kind='logits'), c['labels'])
     tt = threshold_transfer((y != neg).astype(int), p, c['threshold'], c['threshold_sensitivity'])
     return {f'{prefix}_{k}': v for k, v in tt.items()}
 
 # %% ../nbs/03_train.ipynb #f040b247
 def recalibrate(model, data, cfg: TrainConfig) -> dict:
     "Refit the temperature and threshold of a trained model on the rows `train` fitted them on (calib, else val)."
-    from cxr_vit.model import predict_logits
     table = split_table(data, cfg)
     rows = table[table.split == ('calib' if cfg.calib_frac else 'val')]
     y = XrayDataset(rows, get_cxr(model)).targets   # the targets train() calibrated on

@@ -71,11 +71,12 @@ def tta_views(img, crop_pct: float):
 
 def eval_row(name: str, data: str, out: Path) -> dict:
     "Validation figures of an EVAL_ROWS entry, scored as the training rows are (compute_metrics)."
-    import numpy as np, torch
+    import torch
     from transformers import EvalPrediction
     from cxr_vit.data import load_table
     from cxr_vit.decode import read_xray
-    from cxr_vit.model import get_cxr, load_model, predict_logits, update_cxr
+    from cxr_vit.inference import predict_logits
+    from cxr_vit.model import get_cxr, load_model, update_cxr
     from cxr_vit.train import XrayDataset, compute_metrics, matched_crop_pct
     what, base, how = EVAL_ROWS[name]
     cfg = json.loads((out/base/'train_config.json').read_text())

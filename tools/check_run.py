@@ -79,7 +79,7 @@ def check_notebooks(run: Path):
               f'{s}.ipynb: a title, then only the report ({len(nb.cells)} cells); no errors, warnings or progress bars in it')
     pages = {p.name: p.read_text() for p in [*(run/'html').glob('*.html'), run/'report.html']}
     check(set(pages) == {f'{s}.html' for s in STAGES} | {'report.html'} and not any(map(external_resources, pages.values())),
-          f'html/: one page per stage, and report.html, none loading anything from the network')
+          'html/: one page per stage, and report.html, none loading anything from the network')
 
 
 def main(run: Path):

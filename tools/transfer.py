@@ -24,9 +24,9 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
-from cxr_vit.data import load_table, write_atomic
-from cxr_vit.evaluate import choose_threshold, threshold_transfer
-from cxr_vit.model import get_cxr, load_model, predict_class_probs
+from cxr_vit.data import write_atomic
+from cxr_vit.inference import choose_threshold, predict_class_probs, threshold_transfer
+from cxr_vit.model import get_cxr, load_model
 from cxr_vit.robustness import SITES, robustness_table
 from cxr_vit.train import AugmentConfig, get_preset, pretrain, split_table, train
 
