@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
 import numpy as np
+from PIL import Image
 import pandas as pd
 import torch
 import torch.nn.functional as F
@@ -27,7 +28,7 @@ from torch import nn
 from .data import printable, progress_bar, write_atomic
 from .decode import read_xray
 from .inference import class_probs, decision_threshold, expand_paths
-from .model import get_cxr, load_model
+from .model import body_box, get_cxr, load_model
 from .model import preprocess as model_preprocess
 
 _log = logging.getLogger(__name__)
@@ -293,9 +294,14 @@ class LogitsOnly(nn.Module):
         return _logits(_forward(self.model, x))
 
 # %% ../nbs/05_gradcam.ipynb #6d55d25c
-def to_image(token_map: np.ndarray, size: tuple[int, int], preprocessing: dict | None = None) -> np.ndarray:
-    "Token map (gh, gw) -> heat (H, W) on the original image, inverting the preprocessing's resize/crop/pad; NaN where unseen."
+def to_image(token_map: np.ndarray, size: tuple[int, int], preprocessing: dict | None = None, box=None) -> np.ndarray:
+    """Token map (gh, gw) -> heat (H, W) on the original image, inverting the preprocessing's resize/crop/pad; NaN where unseen.
+    `box` (left, top, right, bottom): the part of the image the model was shown (`body_box` when `crop='body'`)."""
     H, W = size
+    if box is not None:
+        (l, t, r, b), out = box, np.full((H, W), np.nan, np.float32)
+        out[t:b, l:r] = to_image(token_map, (b - t, r - l), preprocessing)
+        return out
     if not preprocessing or (preprocessing.get('resize', 'squash') == 'squash' and preprocessing.get('crop_pct', 1.0) == 1.0):
         return upsample(np.asarray(token_map)[None], (H, W))[0]
     h, w = _pair(preprocessing['image_size'])
@@ -314,6 +320,10 @@ def to_image(token_map: np.ndarray, size: tuple[int, int], preprocessing: dict |
                          padding_mode='border', align_corners=False)[0, 0].numpy()
     return np.where((np.abs(gy)[:, None] <= 1) & (np.abs(gx)[None] <= 1), heat, np.nan)
 
+def _seen(gray: np.ndarray, preprocessing: dict | None):
+    "The box of `gray` the model was shown: `body_box` under crop='body', else None (all of it)."
+    return body_box(Image.fromarray(gray.astype(np.uint8))) if (preprocessing or {}).get('crop') == 'body' else None
+
 def _unit(heat: np.ndarray) -> np.ndarray:
     "Heat scaled to [0, 1] over the pixels the model saw (NaN elsewhere stays NaN)."
     lo, hi = np.nanmin(heat), np.nanmax(heat)
@@ -324,7 +334,7 @@ def overlay(image, token_map: np.ndarray, title: str = '', preprocessing: dict |
     "Draw `token_map` (gh, gw) over `image` at the image's own size (see `to_image`), scaled to [0, 1]; returns the figure."
     from matplotlib.figure import Figure
     img = np.asarray(image.convert('L') if hasattr(image, 'convert') else image)
-    heat = _unit(to_image(token_map, img.shape[:2], preprocessing))
+    heat = _unit(to_image(token_map, img.shape[:2], preprocessing, _seen(img, preprocessing)))
     if ax is None:
         h, w = img.shape[:2]
         ax = Figure(figsize=(4.5 * w / max(h, w) + 1.2, 4.5 * h / max(h, w) + 0.6), layout='constrained').add_subplot()
@@ -338,9 +348,9 @@ def overlay_image(image, token_map: np.ndarray, preprocessing: dict | None = Non
                   caption: str = ''):
     "`token_map` blended over `image` at its own size, as an RGB `PIL.Image` (numpy + Pillow, no figure); `caption` below it."
     from matplotlib import colormaps
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import ImageDraw, ImageFont
     gray = np.asarray(image.convert('L') if hasattr(image, 'convert') else image, np.float32)
-    heat = _unit(to_image(token_map, gray.shape[:2], preprocessing))
+    heat = _unit(to_image(token_map, gray.shape[:2], preprocessing, _seen(gray, preprocessing)))
     a = np.where(np.isnan(heat), 0.0, alpha)[..., None]                      # unseen pixels stay as they were
     rgb = gray[..., None] * (1 - a) + colormaps[cmap](np.nan_to_num(heat))[..., :3] * 255 * a
     img = Image.fromarray(rgb.round().astype(np.uint8), 'RGB')

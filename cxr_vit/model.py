@@ -35,18 +35,19 @@ _log = logging.getLogger(__name__)
 from .decode import read_xray
 
 # %% auto #0
-__all__ = ['LABELS', 'RESIZE_POLICIES', 'INTENSITY_POLICIES', 'SHIFT_FILE', 'CXR_KEYS', 'REFERENCE_PREPROCESSING', 'PRESETS',
-           'KNOWN_CONFIGS', 'WEIGHT_SUFFIXES', 'LAYOUT_V4_TO_V5', 'NO_DEFAULT_MODEL', 'make_preprocessing',
-           'input_size', 'make_cxr', 'get_cxr', 'update_cxr', 'preprocess', 'HubUnavailableError', 'RemoteCodeError',
-           'register_preset', 'preprocessing_from_processor', 'build_model', 'tiny_vit_preset', 'ConvStemViTConfig',
-           'ConvStem', 'ConvStemViTForImageClassification', 'ConvStemViTForMaskedImageModeling', 'convvit_s_128',
-           'model_card', 'save_model', 'UnsafeCheckpointError', 'detect_layout', 'convert_layout', 'read_state_dict',
-           'infer_vit_config', 'load_model']
+__all__ = ['LABELS', 'RESIZE_POLICIES', 'INTENSITY_POLICIES', 'CROP_POLICIES', 'SHIFT_FILE', 'CXR_KEYS',
+           'REFERENCE_PREPROCESSING', 'PRESETS', 'KNOWN_CONFIGS', 'WEIGHT_SUFFIXES', 'LAYOUT_V4_TO_V5',
+           'NO_DEFAULT_MODEL', 'make_preprocessing', 'input_size', 'make_cxr', 'get_cxr', 'update_cxr', 'body_box',
+           'preprocess', 'HubUnavailableError', 'RemoteCodeError', 'register_preset', 'preprocessing_from_processor',
+           'build_model', 'tiny_vit_preset', 'ConvStemViTConfig', 'ConvStem', 'ConvStemViTForImageClassification',
+           'ConvStemViTForMaskedImageModeling', 'convvit_s_128', 'model_card', 'save_model', 'UnsafeCheckpointError',
+           'detect_layout', 'convert_layout', 'read_state_dict', 'infer_vit_config', 'load_model']
 
 # %% ../nbs/02_model.ipynb #54b4fb0f
 LABELS = ('normal', 'pneumonia')  # logit order of the binary models (reference: NORMAL=0, PNEUMONIA=1)
 RESIZE_POLICIES = ('squash', 'crop', 'pad')
 INTENSITY_POLICIES = (None, 'equalize')
+CROP_POLICIES = (None, 'body')
 SHIFT_FILE = 'shift_reference.safetensors'  # beside a model's weights: the feature reference of its shift score
 CXR_KEYS = ('version', 'name', 'source', 'labels', 'preprocessing', 'threshold', 'threshold_sensitivity', 'temperature',
             'train_patients', 'shift', 'adapted')
@@ -55,12 +56,13 @@ CXR_KEYS = ('version', 'name', 'source', 'labels', 'preprocessing', 'threshold',
 def make_preprocessing(image_size: int | Sequence[int] = 224, channels: int = 3,
                        mean: float | Sequence[float] = 0.5, std: float | Sequence[float] = 0.5,
                        resize: str = 'squash', crop_pct: float = 1.0, interpolation: str = 'bilinear',
-                       intensity: str | None = None) -> dict:
+                       intensity: str | None = None, crop: str | None = None) -> dict:
     "A validated preprocessing dict; a scalar `mean`/`std` is repeated for every channel."
     if channels not in (1, 3): raise ValueError(f'channels must be 1 or 3, got {channels}')
     if resize not in RESIZE_POLICIES: raise ValueError(f'resize must be one of {RESIZE_POLICIES}, got {resize!r}')
     if not 0 < crop_pct <= 1: raise ValueError(f'crop_pct must be in (0, 1], got {crop_pct}')
     if intensity not in INTENSITY_POLICIES: raise ValueError(f'intensity must be one of {INTENSITY_POLICIES}, got {intensity!r}')
+    if crop not in CROP_POLICIES: raise ValueError(f'crop must be one of {CROP_POLICIES}, got {crop!r}')
     InterpolationMode(interpolation)  # raises ValueError on an unknown name
     size = int(image_size) if np.ndim(image_size) == 0 else [int(s) for s in image_size]
     if min(np.atleast_1d(size)) <= 0 or np.size(size) not in (1, 2): raise ValueError(f'bad image_size {image_size!r}')
@@ -69,7 +71,7 @@ def make_preprocessing(image_size: int | Sequence[int] = 224, channels: int = 3,
     if len(mean) != channels or len(std) != channels or min(std) <= 0:
         raise ValueError(f'need {channels} mean and positive std values, got mean={mean} std={std}')
     return dict(image_size=size, channels=channels, mean=mean, std=std, resize=resize,
-                crop_pct=float(crop_pct), interpolation=interpolation, intensity=intensity)
+                crop_pct=float(crop_pct), interpolation=interpolation, intensity=intensity, crop=crop)
 
 
 REFERENCE_PREPROCESSING = make_preprocessing(224, 3, 0.5, 0.5, 'squash')  # the reference recipe
@@ -150,6 +152,29 @@ def _set_labels(model: PreTrainedModel, labels: Sequence[str]):
     model.config.label2id = {l: i for i, l in enumerate(labels)}
 
 # %% ../nbs/02_model.ipynb #93db866c
+def _otsu(a: np.ndarray) -> int:
+    "Otsu's threshold of a uint8 array: the gray level that best splits its histogram into two classes."
+    p = np.bincount(a.ravel(), minlength=256) / a.size
+    w, mu = np.cumsum(p), np.cumsum(p * np.arange(256))
+    with np.errstate(divide='ignore', invalid='ignore'): between = (mu[-1] * w - mu) ** 2 / (w * (1 - w))
+    return int(np.nanargmax(between)) if np.isfinite(between).any() else 0
+
+
+def body_box(img: Image.Image, frac: float = 0.1, margin: float = 0.02, min_side: float = 0.5) -> tuple[int, int, int, int]:
+    """(left, top, right, bottom) of the body: the rows and columns where more than `frac` of the pixels are brighter than
+    Otsu's threshold, widened by `margin`. Dark borders, frames and side markers fall outside it. The whole image when
+    that box would be under `min_side` of a side (a flat or odd image: better uncropped than cut to a sliver)."""
+    g = img.convert('L'); W, H = g.size
+    a = np.asarray(g.reduce(max(1, min(W, H) // 128)))   # ~128 px on the short side is plenty for a box
+    bright = a > _otsu(a)
+    rows, cols = np.flatnonzero(bright.mean(1) > frac), np.flatnonzero(bright.mean(0) > frac)
+    if not len(rows) or not len(cols): return (0, 0, W, H)
+    (sh, sw), m = a.shape, margin
+    t, b, l, r = max(0, rows[0] / sh - m), min(1, (rows[-1] + 1) / sh + m), max(0, cols[0] / sw - m), min(1, (cols[-1] + 1) / sw + m)
+    if b - t < min_side or r - l < min_side: return (0, 0, W, H)
+    return (round(l * W), round(t * H), round(r * W), round(b * H))
+
+
 def _image_tensor(img: Image.Image | str | os.PathLike, prep: dict) -> torch.Tensor:
     "One image -> normalised (C, H, W) float tensor."
     if not isinstance(img, Image.Image): img = read_xray(img)
@@ -158,6 +183,7 @@ def _image_tensor(img: Image.Image | str | os.PathLike, prep: dict) -> torch.Ten
         raise ValueError(f'a PIL image in mode {img.mode}: convert it to 8-bit first '
                          '(cxr_vit.decode.read_xray does that for files: pass the path)')
     if img.mode not in ('L', 'RGB') and mode == 'RGB': img = img.convert('L')  # palette, RGBA, CMYK: gray first
+    if prep.get('crop') == 'body': img = img.crop(body_box(img))   # before equalizing: the histogram of the body only
     if prep.get('intensity') == 'equalize': img = ImageOps.equalize(img.convert('L'))
     x = TF.to_dtype(TF.pil_to_tensor(img.convert(mode)), torch.float32, scale=True)
     h, w = input_size(prep)
@@ -472,7 +498,8 @@ def model_card(model: PreTrainedModel) -> str:
         f"- threshold on P(pneumonia): {thr if thr is not None else 'not chosen yet (0.5 is used)'}"
         + ('' if 'pneumonia' in cxr['labels'] else " (P(pneumonia) = 1 - P(normal))"),
         f"- training patients: {len(pats) if pats is not None else 'unknown'} (ids in config.json, cxr.train_patients)",
-        f"- intensity: {p.get('intensity') or 'as decoded'}", '',
+        f"- intensity: {p.get('intensity') or 'as decoded'}",
+        f"- crop: {'the body box (`body_box`: dark borders, frames and side markers cut off) first' if p.get('crop') == 'body' else 'none (the whole image)'}", '',
         *(['## Adapted to a new site', '', *[f"- {a['date']}: {a['method']} on {a['n_images']} unlabeled images of {a.get('source') or 'a new site'}"
            f" (fingerprint {a['fingerprint'][:12]}); its figures on the original validation split no longer apply as they were" for a in cxr['adapted']], '']
           if cxr.get('adapted') else []),

@@ -27,7 +27,7 @@ from .data import (COLUMNS, SUBTYPES, DatasetError, check_leakage, hold_out_shif
 from .decode import read_xray
 from .inference import (apply_temperature, choose_threshold, fit_shift_reference, fit_temperature, pneumonia_probability,
                               predict_logits, threshold_transfer, viral_share)
-from .model import REFERENCE_PREPROCESSING, build_model, get_cxr, make_preprocessing, preprocess, save_model, update_cxr
+from .model import REFERENCE_PREPROCESSING, body_box, build_model, get_cxr, make_preprocessing, preprocess, save_model, update_cxr
 
 log = logging.getLogger(__name__)
 
@@ -225,8 +225,10 @@ class XrayDataset(torch.utils.data.Dataset):
     "Rows of a data table as `{'pixel_values', 'labels'}`: read_xray -> augmentation (optional) -> the model's preprocessing."
     def __init__(self, table: pd.DataFrame, cxr: dict, augment: AugmentConfig | None = None):
         self.table, self.cxr, self.augment = table.reset_index(drop=True), get_cxr(cxr), augment
-        # augmented (training) rows: the random resized crop *is* the crop, so the evaluation centre crop is skipped
-        self.prep_cxr = {**self.cxr, 'preprocessing': {**self.cxr['preprocessing'], 'crop_pct': 1.0}} if augment else self.cxr
+        # augmented (training) rows: the random resized crop *is* the crop, so the evaluation centre crop is skipped, and the
+        # body crop comes before the augmentation (as at inference, where it comes first), not after it
+        self.body = augment is not None and self.cxr['preprocessing'].get('crop') == 'body'
+        self.prep_cxr = {**self.cxr, 'preprocessing': {**self.cxr['preprocessing'], 'crop_pct': 1.0, 'crop': None}} if augment else self.cxr
         labels = list(self.cxr['labels'])
         col = 'subtype' if labels == SUBTYPES else 'label'  # a 3-class model learns the subtype column
         if col == 'subtype' and self.table.subtype.isna().any():
@@ -241,6 +243,7 @@ class XrayDataset(torch.utils.data.Dataset):
 
     def __getitem__(self, i: int) -> dict:
         img = read_xray(self.table.path.iat[i])
+        if self.body: img = img.crop(body_box(img))
         if self.augment is not None: img = augmenter(self.augment, (img.height, img.width))(img)
         return {'pixel_values': preprocess(img, self.prep_cxr)[0], 'labels': int(self.targets[i])}
 

@@ -41,6 +41,8 @@ ROWS = {  # name -> (what changes against t-base, TrainConfig overrides)
     't-equalize': ('+ histogram equalization in the stored preprocessing', dict(preprocessing=EQUALIZE)),
     't-shiftaug': ('+ augmentation aimed at the shifts: crops of 50-100%, brightness/contrast +-30/40%, gamma 0.6-1.6, '
                    'blur (p 0.4, sigma 0.5-3 px), lost resolution (p 0.3), sharpening (p 0.2)', dict(augment=SHIFT_AUG)),
+    't-crop': ('+ the body crop in the stored preprocessing (`body_box`: dark borders, frames and side markers cut off)',
+               dict(preprocessing={**EQUALIZE, 'intensity': None, 'crop': 'body'})),
     't-ema': ('+ an exponential moving average of the weights (decay 0.995)', dict(ema=0.995)),
     't-res160': ('+ input 160x160 (20x20 tokens)', dict(image_size=160)),
     't-ssl': ('+ the encoder pre-trained self-supervised (SimMIM, 60% masked in 16-px blocks) on the same training images '
