@@ -17,6 +17,7 @@ after_nbs=$(git diff --no-ext-diff -- nbs)
 if [ "$before_nbs" != "$after_nbs" ]; then echo "FAIL: nbdev-clean changed nbs/: commit clean notebooks"; git status --short -- nbs; fail=1
 else echo "ok: notebooks are clean"; fi
 python tools/readme.py --check || fail=1
+python tools/check_layers.py || fail=1
 python tools/nbtest.py "$@" || fail=1
 runs=$(mktemp -d)
 if cxr_vit run --out "$runs" --name sample; then python tools/check_run.py "$runs/sample" || fail=1
