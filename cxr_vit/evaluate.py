@@ -286,7 +286,7 @@ def classification_report_table(y_true, p, threshold: float = 0.5) -> pd.DataFra
 @dataclass
 class EvalResult:
     "Every table of an evaluation; `save_report` writes it, `report_figures` draws it."
-    predictions: pd.DataFrame                 # path, patient, label, subtype, prob, predicted (at the model threshold)
+    predictions: pd.DataFrame                 # path, patient, label, subtype, prob_pneumonia, predicted (at the model threshold)
     thresholds: dict[str, float]              # {'model': stored threshold, '0.5': 0.5}
     metrics: pd.DataFrame                     # long table (metrics_table)
     confusion: dict[str, pd.DataFrame]        # per threshold, rows = true, columns = predicted
@@ -342,7 +342,7 @@ def evaluate(y_true, p, patients=None, subtypes=None, paths=None, threshold: flo
     pred = pd.DataFrame(dict(path=list(paths) if paths is not None else [None] * n,
                              patient=np.asarray(patients).astype(str) if patients is not None else np.arange(n).astype(str),
                              label=np.array(LABELS)[y], subtype=list(subtypes) if subtypes is not None else [None] * n,
-                             prob=p, predicted=np.array(LABELS)[predict_labels(p, threshold)]))
+                             prob_pneumonia=p, predicted=np.array(LABELS)[predict_labels(p, threshold)]))
     p_before = check_probs(p_uncalibrated, n) if p_uncalibrated is not None else p
     if p_uncalibrated is not None: pred['prob_uncalibrated'] = p_before
     mc = None
@@ -447,7 +447,7 @@ def plot_score_hist(y_true, p, thresholds: Mapping[str, float] = {}, bins: int =
 def report_figures(result: EvalResult) -> dict[str, Figure]:
     "All figures of a result, keyed by file stem (roc_curve, pr_curve, confusion_matrix, ...)."
     pr = result.predictions
-    y, p, th, cal = pr.label, pr.prob.to_numpy(), result.thresholds, result.calibration
+    y, p, th, cal = pr.label, pr.prob_pneumonia.to_numpy(), result.thresholds, result.calibration
     before = pr['prob_uncalibrated'].to_numpy() if 'prob_uncalibrated' in pr else p
     cms = {f"{k} (t = {th[k]:.3f})": cm for k, cm in result.confusion.items()}
     figs = dict(roc_curve=plot_roc(y, p, th), pr_curve=plot_pr(y, p, th), confusion_matrix=plot_confusion(cms),

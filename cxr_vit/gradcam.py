@@ -14,7 +14,9 @@ import io
 import json
 import logging
 import math
+import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
@@ -27,7 +29,7 @@ from torch import nn
 
 from .data import printable, progress_bar, write_atomic
 from .decode import read_xray
-from .inference import class_probs, decision_threshold, expand_paths
+from .inference import class_probs, decision_threshold, expand_paths, pneumonia_probability
 from .model import body_box, get_cxr, load_model
 from .model import preprocess as model_preprocess
 
@@ -36,11 +38,11 @@ _log = logging.getLogger(__name__)
 # %% auto #0
 __all__ = ['METHODS', 'find_blocks', 'default_layer', 'DegenerateLayerError', 'token_grid', 'patch_tokens',
            'vit_reshape_transform', 'resolve_targets', 'explaining', 'leaf_at', 'layer_gradients', 'cam_from',
-           'token_masks', 'explain_batch', 'explain', 'normalize_maps', 'upsample', 'LogitsOnly', 'to_image', 'overlay',
-           'overlay_image', 'reinit_', 'randomization_steps', 'randomization_check', 'plot_randomization', 'blurred',
-           'random_maps', 'deletion_insertion', 'faithfulness_table', 'plot_deletion_insertion', 'thorax_masks',
-           'region_shares', 'image_files', 'evidence_target', 'explain_paths', 'cli_explain', 'pick_examples',
-           'gallery', 'report_stage']
+           'token_masks', 'explain_batch', 'token_maps', 'normalize_maps', 'upsample', 'LogitsOnly', 'to_image',
+           'overlay', 'overlay_image', 'reinit_', 'randomization_steps', 'randomization_check', 'plot_randomization',
+           'blurred', 'random_maps', 'deletion_insertion', 'faithfulness_table', 'plot_deletion_insertion',
+           'thorax_masks', 'region_shares', 'evidence_target', 'Explanation', 'explain', 'explain_paths', 'cli_explain',
+           'pick_examples', 'gallery', 'report_stage']
 
 # %% ../nbs/05_gradcam.ipynb #d129b354
 _PRE_ATTN_NORMS = ('layernorm_before', 'norm1', 'ln_1', 'layer_norm1')  # transformers ViT/DeiT/BEiT, timm/Dinov2, CLIP-like
@@ -268,7 +270,7 @@ def explain_batch(model: nn.Module, pixel_values: torch.Tensor, method: str = 'g
     maps, logits, targets = (torch.cat(r) for r in zip(*res))
     return maps.detach().cpu().float().numpy(), logits.cpu(), targets.cpu()
 
-def explain(model: nn.Module, pixel_values: torch.Tensor, method: str = 'gradcam', target=None,
+def token_maps(model: nn.Module, pixel_values: torch.Tensor, method: str = 'gradcam', target=None,
             layer: str | nn.Module | None = None, batch_size: int = 32) -> np.ndarray:
     "Raw token maps (N, gh, gw) explaining `target` (default: the predicted class) with `method`."
     return explain_batch(model, pixel_values, method, target, layer, batch_size)[0]
@@ -395,7 +397,7 @@ def randomization_check(model: nn.Module, pixel_values: torch.Tensor, method: st
     rand, rows = copy.deepcopy(model), []
     for k, (step, names) in enumerate(randomization_steps(model), 1):
         for n in names: reinit_(rand.get_submodule(n), seed + k)
-        maps = explain(rand, pixel_values, method, targets, layer, batch_size)
+        maps = token_maps(rand, pixel_values, method, targets, layer, batch_size)
         rows += [dict(step=k, randomized=step, image=i, spearman=_spearman(a, b)) for i, (a, b) in enumerate(zip(base, maps))]
     return pd.DataFrame(rows)
 
@@ -482,20 +484,88 @@ def region_shares(maps: np.ndarray, thorax: tuple[float, float] = (0.36, 0.40)) 
         df = pd.DataFrame({'thorax_share': (m * inner).sum((-2, -1)) / total, 'outside_share': (m * outer).sum((-2, -1)) / total})
     return df.assign(thorax_area=inner.mean(), outside_area=outer.mean())
 
-# %% ../nbs/05_gradcam.ipynb #4e119610
+# %% ../nbs/05_gradcam.ipynb #900fef9c
 def _preprocessing(model) -> dict | None:
     "The model's stored preprocessing (`config.cxr['preprocessing']`, defaults derived from the config without one)."
     return get_cxr(model).get('preprocessing')
 
-def image_files(paths: Sequence) -> list[str]:
-    "Files as given (including `file.npz::key/i` references), folders expanded to the images inside (recursively, sorted)."
-    out = []
-    for p in map(str, paths):
-        if Path(p).is_dir(): out += expand_paths([p])
-        elif Path(p).is_file() or '::' in p: out.append(p)
-        else: raise FileNotFoundError(f'{p}: no such file or folder')
+def evidence_target(model) -> str | None:
+    "What `target='evidence'` explains: 'pneumonia' for a model with that class or with normal + subtypes; else None (predicted)."
+    labels = [l.lower() for l in _labels(model).values()]
+    return 'pneumonia' if 'pneumonia' in labels or ('normal' in labels and len(labels) > 2) else None
+
+@dataclass(eq=False)
+class Explanation:
+    "One image's explanation (what `explain` returns): `overlay` draws it, and it shows itself so in Jupyter."
+    image: Image.Image                 # the image as decoded (`cxr_vit.decode.read_xray`), at its own size
+    token_map: np.ndarray              # the raw map on the model's token grid (gh, gw), not normalized
+    probs: np.ndarray                  # the class probabilities (temperature applied), in `labels` order
+    labels: list                       # the model's class names
+    target: int                        # the index of the class explained
+    method: str                        # 'gradcam', 'gradcam++', 'rollout' or 'occlusion'
+    preprocessing: dict | None = None  # the model's preprocessing: how the token grid maps back onto the image
+    path: str | None = None            # the file, when it came from one
+
+    @property
+    def prob_pneumonia(self) -> float:
+        "P(pneumonia) (`cxr_vit.inference.pneumonia_probability`); NaN for a model with neither a pneumonia nor a normal class."
+        try: return float(pneumonia_probability(self.probs[None], self.labels)[0])
+        except ValueError: return float('nan')
+    @property
+    def predicted(self) -> str: return self.labels[int(np.argmax(self.probs))]
+    @property
+    def explained(self) -> str: return self.labels[self.target]
+    @property
+    def empty(self) -> bool: return not (self.token_map > 0).any()   # no positive evidence for the target at this layer
+    @property
+    def heat(self) -> np.ndarray:
+        "The map on the image's pixels, scaled to [0, 1]; NaN where the model did not look."
+        gray = np.asarray(self.image.convert('L'))
+        return _unit(to_image(self.token_map, gray.shape, self.preprocessing, _seen(gray, self.preprocessing)))
+    @property
+    def caption(self) -> str:
+        p, t, pred = self.probs, self.target, int(np.argmax(self.probs))
+        name = printable(Path(self.path).name) + '\n' if self.path else ''
+        line = f'{name}predicted {self.predicted} (p={p[pred]:.2f})\n{self.method} map for {self.explained}' + (f' (p={p[t]:.2f})' if t != pred else '')
+        return line + (f'\nEMPTY MAP: no positive evidence for {self.explained} at this layer' if self.empty else '')
+    @property
+    def overlay(self) -> Image.Image: return overlay_image(self.image, self.token_map, self.preprocessing, caption=self.caption)
+    def _repr_png_(self) -> bytes:
+        buf = io.BytesIO(); self.overlay.save(buf, format='png')
+        return buf.getvalue()
+
+
+def _target(model, target):
+    "`target` as `explain_batch` takes it: 'evidence' -> the pneumonia evidence (see `evidence_target`), 'predicted' -> None."
+    if target == 'evidence': return evidence_target(model)
+    if target == 'predicted': return None
+    if target is not None and not isinstance(target, (str, int, np.integer)): raise ValueError('give one target (index or label) for all images')
+    return target
+
+
+def _explained(model, images: list, paths: list, method: str, target, layer, batch_size: int, preprocess=None) -> list[Explanation]:
+    "`Explanation`s of decoded `images` (`paths`: where each came from, or None), `batch_size` at a time."
+    labels, prep = [l for _, l in sorted(_labels(model).items())], _preprocessing(model)
+    device, out = next(model.parameters()).device, []
+    for i in range(0, len(images), batch_size):
+        ims = images[i:i + batch_size]
+        maps, logits, targets = explain_batch(model, (preprocess or model_preprocess)(ims, model).to(device), method, target, layer, batch_size)
+        out += [Explanation(im, m, p, labels, t, method, prep, path)
+                for im, m, p, t, path in zip(ims, maps, class_probs(logits, model), targets.tolist(), paths[i:i + batch_size])]
     return out
 
+
+def explain(model: nn.Module, images, method: str = 'gradcam', target='evidence', layer: str | None = None,
+            batch_size: int = 8) -> Explanation | list[Explanation]:
+    "Explain an image (a path or a PIL image) or a list of them: an `Explanation` each (one for one). Unreadable files raise."
+    one = isinstance(images, (str, os.PathLike, Image.Image))
+    items = [images] if one else list(images)
+    pil = [im if isinstance(im, Image.Image) else read_xray(im) for im in items]
+    paths = [None if isinstance(im, Image.Image) else str(im) for im in items]
+    res = _explained(model, pil, paths, method, _target(model, target), layer, batch_size)
+    return res[0] if one else res
+
+# %% ../nbs/05_gradcam.ipynb #4e119610
 def _png(fig, dpi: int) -> bytes:
     "A matplotlib figure as PNG bytes (for `write_atomic`)."
     buf = io.BytesIO(); fig.savefig(buf, format='png', dpi=dpi)
@@ -506,11 +576,6 @@ def _npy(a: np.ndarray) -> bytes:
     buf = io.BytesIO(); np.save(buf, a)
     return buf.getvalue()
 
-def evidence_target(model) -> str | None:
-    "What `target='evidence'` explains: 'pneumonia' for a model with that class or with normal + subtypes; else None (predicted)."
-    labels = [l.lower() for l in _labels(model).values()]
-    return 'pneumonia' if 'pneumonia' in labels or ('normal' in labels and len(labels) > 2) else None
-
 def _name(path: str, seen: set) -> str:
     base = ''.join(c if c.isalnum() or c in '-_.' else '_' for c in Path(path.replace('::', '_')).stem) or 'image'
     name, k = base, 1
@@ -519,35 +584,25 @@ def _name(path: str, seen: set) -> str:
     return name
 
 # %% ../nbs/05_gradcam.ipynb #88f8ced9
-def _save_one(out: Path, path: str, image, tmap: np.ndarray, probs: torch.Tensor, t: int, model, method: str, seen: set) -> dict:
-    labels, pred = _labels(model), int(probs.argmax())
-    lab = lambda i: labels.get(i, str(i))
-    name = _name(path, seen)
-    caption = f'{printable(Path(path).name)}\npredicted {lab(pred)} (p={probs[pred]:.2f})\n{method} map for {lab(t)}' + (f' (p={probs[t]:.2f})' if t != pred else '')
-    empty = not (tmap > 0).any()
-    if empty: caption += f'\nEMPTY MAP: no positive evidence for {lab(t)} at this layer'
-    buf = io.BytesIO()
-    overlay_image(image, tmap, _preprocessing(model), caption=caption).save(buf, format='png')
-    write_atomic(out / f'{name}_{method}.png', buf.getvalue())
-    write_atomic(out / f'{name}_{method}.npy', _npy(tmap.astype(np.float32)))
+def _save_one(out: Path, e: Explanation, seen: set) -> dict:
+    "Write an `Explanation`'s overlay (.png) and raw map (.npy) into `out`; its record for summary.json."
+    name, tmap, p = _name(e.path, seen), e.token_map, e.probs
+    write_atomic(out / f'{name}_{e.method}.png', e._repr_png_())
+    write_atomic(out / f'{name}_{e.method}.npy', _npy(tmap.astype(np.float32)))
     r, c = np.unravel_index(int(np.argmax(tmap)), tmap.shape)
     shares = region_shares(tmap[None]).iloc[0]
-    return dict(path=str(path), width=image.size[0], height=image.size[1], predicted=lab(pred), probability=round(float(probs[pred]), 4),
-                target=lab(t), target_probability=round(float(probs[t]), 4), grid=list(tmap.shape), peak_token=[int(r), int(c)],
-                thorax_share=None if np.isnan(shares.thorax_share) else round(float(shares.thorax_share), 4),
-                outside_share=None if np.isnan(shares.outside_share) else round(float(shares.outside_share), 4),
-                overlay=f'{name}_{method}.png', map=f'{name}_{method}.npy', empty=bool(empty),
-                **({'why_empty': f'nothing at this layer raises the {lab(t)} score (the map is ReLU of the gradient-weighted activations)'} if empty else {}))
+    rnd = lambda v: None if np.isnan(v) else round(float(v), 4)
+    return dict(path=e.path, width=e.image.size[0], height=e.image.size[1], predicted=e.predicted, probability=round(float(p.max()), 4),
+                prob_pneumonia=rnd(e.prob_pneumonia), target=e.explained, target_probability=round(float(p[e.target]), 4),
+                grid=list(tmap.shape), peak_token=[int(r), int(c)], thorax_share=rnd(shares.thorax_share), outside_share=rnd(shares.outside_share),
+                overlay=f'{name}_{e.method}.png', map=f'{name}_{e.method}.npy', empty=e.empty,
+                **({'why_empty': f'nothing at this layer raises the {e.explained} score (the map is ReLU of the gradient-weighted activations)'} if e.empty else {}))
 
 def explain_paths(model: nn.Module, paths: Sequence, out_dir, method: str = 'gradcam', target='evidence', layer: str | None = None,
                   batch_size: int = 8, progress: bool = True, preprocess: Callable | None = None) -> list[dict]:
     "Explain images and folders of images: overlays (.png), raw token maps (.npy) and `summary.json` in `out_dir`; returns the records."
-    if target == 'evidence': target = evidence_target(model)   # the pneumonia evidence of every image (see above)
-    elif target == 'predicted': target = None
-    if target is not None and not isinstance(target, (str, int, np.integer)): raise ValueError('explain_paths takes one target (index or label) for all images')
-    files, out = image_files(paths), Path(out_dir)
+    target, files, out = _target(model, target), expand_paths(paths), Path(out_dir)   # unreadable or missing files: error records
     out.mkdir(parents=True, exist_ok=True)
-    preprocess, device = preprocess or model_preprocess, next(model.parameters()).device
     records, seen = [], set()
     with progress_bar(total=len(files), unit='img', desc=f'explain ({method})', disable=not progress) as bar:
         for i in range(0, len(files), batch_size):
@@ -556,10 +611,7 @@ def explain_paths(model: nn.Module, paths: Sequence, out_dir, method: str = 'gra
                 try: images.append(read_xray(f)); ok.append(f)
                 except (OSError, ValueError) as e:
                     _log.warning('%s', e); records.append(dict(path=f, error=str(e)))
-            if images:
-                maps, logits, targets = explain_batch(model, preprocess(images, model).to(device), method, target, layer, batch_size)
-                for f, im, m, p, t in zip(ok, images, maps, torch.from_numpy(class_probs(logits, model)), targets.tolist()):
-                    records.append(_save_one(out, f, im, m, p, t, model, method, seen))
+            records += [_save_one(out, e, seen) for e in _explained(model, images, ok, method, target, layer, batch_size, preprocess)]
             bar.update(len(files[i:i + batch_size]))
     summary = dict(method=method, layer=(layer or default_layer(model)) if method in ('gradcam', 'gradcam++') else None,
                    model=type(model).__name__, n_images=len(files), n_errors=sum('error' in r for r in records),
@@ -597,18 +649,16 @@ def cli_explain(argv: Sequence[str] | None = None) -> int:
     return 1 if bad else 0
 
 # %% ../nbs/05_gradcam.ipynb #ecf6d3b8
-_PROB_COLS = ('prob', 'p_pneumonia', 'prob_pneumonia', 'proba', 'probability', 'score')
-
 def pick_examples(preds: pd.DataFrame, n: int = 4, threshold: float = 0.5, positive: str = 'pneumonia') -> pd.DataFrame:
     "Up to `n` most confident true/false positives/negatives (column `outcome`: TP, FP, FN, TN)."
-    col = next((c for c in _PROB_COLS if c in preds.columns), None)
-    if col is None or 'label' not in preds.columns or 'path' not in preds.columns:
-        raise ValueError(f"predictions need columns path, label and one of {_PROB_COLS}; got {list(preds.columns)}")
-    lab = preds['label']
+    if missing := [c for c in ('path', 'label', 'prob_pneumonia') if c not in preds.columns]:
+        raise ValueError(f"predictions need columns path, label and prob_pneumonia (as cxr_vit predict and evaluate write them); "
+                         f"{missing} missing from {list(preds.columns)}")
+    lab, p = preds['label'], preds['prob_pneumonia']
     truth = (lab == 1) if pd.api.types.is_numeric_dtype(lab) else lab.astype(str).str.lower().eq(positive.lower())
-    pred = preds[col] >= threshold
+    pred = p >= threshold
     df = preds.assign(outcome=np.select([truth & pred, ~truth & pred, truth & ~pred], ['TP', 'FP', 'FN'], 'TN'),
-                      prob=preds[col], _conf=(preds[col] - threshold).abs())
+                      _conf=(p - threshold).abs())
     parts = [df[df.outcome == o].sort_values('_conf', ascending=False, kind='stable').head(n) for o in ('TP', 'FP', 'FN', 'TN')]
     return pd.concat(parts).drop(columns='_conf').reset_index(drop=True)
 
@@ -621,11 +671,11 @@ def gallery(model: nn.Module, examples: pd.DataFrame, method: str = 'gradcam', t
     axes = np.asarray(fig.subplots(len(outcomes), ncol, squeeze=False))
     for ax in axes.ravel(): ax.set_axis_off()
     images = [read_xray(p) for p in examples.path]
-    maps = explain(model, (preprocess or model_preprocess)(images, model), method, target)
+    maps = token_maps(model, (preprocess or model_preprocess)(images, model), method, target)
     for r, o in enumerate(outcomes):
         for c, i in enumerate(np.flatnonzero(examples.outcome.values == o)):
             row = examples.iloc[i]
-            overlay(images[i], maps[i], f'{o} · true {row.label} · p={row.prob:.2f}\n{printable(Path(row.path).name)[:34]}', _preprocessing(model), ax=axes[r, c], colorbar=False)
+            overlay(images[i], maps[i], f'{o} · true {row.label} · p={row.prob_pneumonia:.2f}\n{printable(Path(row.path).name)[:34]}', _preprocessing(model), ax=axes[r, c], colorbar=False)
     what = 'the predicted class' if target is None else target
     fig.suptitle(f'{method} maps for {what}; p = predicted probability in predictions.csv', fontsize=10)
     return fig
@@ -644,7 +694,7 @@ def report_stage(run_dir, model_dir=None, predictions_csv=None, n_examples: int 
     figs = {'gallery': gallery(model, ex, method, positive, preprocess)}
     sample = preds.iloc[np.random.default_rng(0).permutation(len(preds))[:n_checks]]
     x = (preprocess or model_preprocess)([read_xray(p) for p in sample.path], model)
-    maps = explain(model, x, method)
+    maps = token_maps(model, x, method)
     rc = randomization_check(model, x, method)
     di, dr = deletion_insertion(model, x, maps, steps=steps), deletion_insertion(model, x, random_maps(maps.shape), steps=steps)
     figs.update(randomization=plot_randomization(rc), deletion_insertion=plot_deletion_insertion(di, dr, method))
@@ -654,6 +704,6 @@ def report_stage(run_dir, model_dir=None, predictions_csv=None, n_examples: int 
                   randomization=rc.groupby('randomized', sort=False).spearman.mean().round(4).to_dict(),
                   faithfulness=faithfulness_table(di, dr).to_dict(), thorax_share=round(float(shares.thorax_share.mean()), 4),
                   outside_share=round(float(shares.outside_share.mean()), 4), thorax_area=round(float(shares.thorax_area[0]), 4),
-                  outside_area=round(float(shares.outside_area[0]), 4), examples=ex[['path', 'label', 'prob', 'outcome']].to_dict('records'))
+                  outside_area=round(float(shares.outside_area[0]), 4), examples=ex[['path', 'label', 'prob_pneumonia', 'outcome']].to_dict('records'))
     write_atomic(out / 'checks.json', json.dumps(checks, indent=2))
     return dict(out_dir=out, figures=figs, checks=checks)

@@ -56,11 +56,12 @@ def check_probs(p, n: int | None = None) -> np.ndarray:
 
 # %% ../nbs/02a_inference.ipynb #ce0f4ed2
 def pneumonia_probability(class_probs, labels: Sequence[str]) -> np.ndarray:
-    "P(pneumonia) from class probabilities (N, classes): the 'pneumonia' column, else 1 - P(normal) (normal / bacterial / viral)."
+    """P(pneumonia) from class probabilities (N, classes): the 'pneumonia' column, else the sum of every class but 'normal'
+    (normal / bacterial / viral). The sum, not 1 - P(normal): it keeps its precision when P(pneumonia) is tiny."""
     p, low = np.asarray(class_probs, dtype=np.float64), [str(l).lower() for l in labels]
     if p.ndim != 2 or p.shape[1] != len(low): raise ValueError(f'class probabilities of shape {p.shape} for labels {list(labels)}')
     if 'pneumonia' in low: return p[:, low.index('pneumonia')]
-    if 'normal' in low: return 1 - p[:, low.index('normal')]
+    if 'normal' in low: return np.delete(p, low.index('normal'), axis=1).sum(1)
     raise ValueError(f"labels {list(labels)} have neither 'pneumonia' nor 'normal'")
 
 
@@ -172,7 +173,7 @@ def predict_logits(model: PreTrainedModel, images_or_paths, batch_size: int = 32
 
 def class_probs(logits: torch.Tensor, model_or_cxr) -> np.ndarray:
     "Class probabilities from logits: softmax(logits / the stored temperature)."
-    return torch.softmax(torch.as_tensor(logits).float() / get_cxr(model_or_cxr).get('temperature', 1.0), -1).numpy()
+    return torch.softmax(torch.as_tensor(logits).detach().float() / get_cxr(model_or_cxr).get('temperature', 1.0), -1).numpy()
 
 
 def predict_class_probs(model: PreTrainedModel, images_or_paths, batch_size: int = 32, progress: bool = False) -> np.ndarray:
@@ -187,8 +188,8 @@ def predict_proba(model: PreTrainedModel, images_or_paths, batch_size: int = 32,
 # %% ../nbs/02a_inference.ipynb #0e5406d5
 def predict(model: PreTrainedModel, paths: Iterable, batch_size: int = 32, threshold: float | None = None,
             progress: bool = True) -> pd.DataFrame:
-    "One row per path: path, prob_pneumonia[, prob_<subtype>...], label, threshold[, shift_score, unlike_training], error."
-    paths = [str(p) for p in paths]
+    "One row per path (a path, or a list of them): path, prob_pneumonia[, prob_<subtype>...], label, threshold[, shift_score, unlike_training], error."
+    paths = [str(paths)] if isinstance(paths, (str, os.PathLike)) else [str(p) for p in paths]
     thr = decision_threshold(model) if threshold is None else float(threshold)
     if not 0 <= thr <= 1: raise ValueError(f'threshold {threshold}: a threshold on P(pneumonia) must be in [0, 1]')
     if batch_size < 1: raise ValueError(f'batch size {batch_size}: must be at least 1')

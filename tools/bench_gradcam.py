@@ -24,7 +24,7 @@ import torch
 from transformers import ViTConfig, ViTForImageClassification
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from cxr_vit.gradcam import LogitsOnly, default_layer, explain, token_grid, vit_reshape_transform  # noqa: E402
+from cxr_vit.gradcam import LogitsOnly, default_layer, token_grid, token_maps, vit_reshape_transform  # noqa: E402
 
 
 def vit_small(size: int, patch: int, depth: int) -> ViTForImageClassification:
@@ -78,11 +78,11 @@ def main(argv=None):
     cam = GradCAM(model=LogitsOnly(model), target_layers=[layer], reshape_transform=reshape)
     fns = {'predict (inference_mode forward)': predict}
     for m in ('gradcam', 'gradcam++', 'rollout'):
-        fns[f'cxr_vit explain {m}'] = lambda b, m=m: explain(model, b, m, batch_size=a.batch_size)
+        fns[f'cxr_vit explain {m}'] = lambda b, m=m: token_maps(model, b, m, batch_size=a.batch_size)
     fns['pytorch-grad-cam GradCAM (default use)'] = lambda b: cam(input_tensor=b, targets=None)
     rows = list(best_rates(fns, batches, a.repeats).items())
     if a.occlusion:
-        rows += list(best_rates({'cxr_vit explain occlusion': lambda b: explain(model, b, 'occlusion', batch_size=64)}, batches[:1], 1).items())
+        rows += list(best_rates({'cxr_vit explain occlusion': lambda b: token_maps(model, b, "occlusion", batch_size=64)}, batches[:1], 1).items())
     cam.activations_and_grads.release()
 
     base = rows[0][1]

@@ -37,7 +37,7 @@ def check_tables(run: Path, n: int):
     data = pd.read_csv(run/'data.csv', dtype=str)
     check(list(data.columns) == COLUMNS and len(data) == n, f'data.csv: {len(data)} rows (the sample has {n})')
     pr = pd.read_csv(run/'predictions.csv')
-    check(len(pr) == n and pr.prob.between(0, 1).all() and set(pr.path) == set(data.path),
+    check(len(pr) == n and pr.prob_pneumonia.between(0, 1).all() and set(pr.path) == set(data.path),
           f'predictions.csv: {len(pr)} probabilities in [0, 1], one per image of data.csv')
     return pr
 
@@ -52,7 +52,7 @@ def check_metrics(run: Path, pr: pd.DataFrame, n: int):
             if not (all(v is not None and math.isfinite(v) for v in vals) and vals == sorted(vals) and 0 <= vals[0] <= vals[2] <= 1):
                 check(False, f'metrics.json: {t} {k} = {vals} (finite, in [0, 1], inside its CI)')
     print(f"ok: metrics.json: {len(HEADLINE)} metrics x {len(mj['thresholds'])} thresholds finite, each inside its finite 95% CI")
-    auroc = roc_auc_score(pr.label == 'pneumonia', pr.prob)
+    auroc = roc_auc_score(pr.label == 'pneumonia', pr.prob_pneumonia)
     check(abs(auroc - mj['metrics']['model']['auroc']['value']) < 1e-9, f'metrics.json: AUROC {auroc:.4f} = sklearn on predictions.csv')
     return mj
 
