@@ -5,13 +5,15 @@
 
 # %% ../nbs/01_data.ipynb #f3bb1eed
 from __future__ import annotations
-import functools, hashlib, json, logging, os, re
+import argparse, functools, hashlib, json, logging, os, platform, re
+from importlib import metadata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
 import numpy as np
 import pandas as pd
+import yaml
 from PIL import Image
 
 from .decode import XrayReadError, is_image_file, read_xray
@@ -23,10 +25,11 @@ __all__ = ['log', 'LABELS', 'SUBTYPES', 'COLUMNS', 'PROGRESS_ENV', 'STAGE_ENV', 
            'parse_label', 'walk_images', 'read_folder', 'write_synthetic_image', 'read_manifest', 'read_npz',
            'read_dataset', 'sample_dir', 'split_patients', 'acquisition_series', 'hold_out_shift', 'LeakageError',
            'file_digest', 'check_leakage', 'progress_bar', 'ScanReport', 'scan', 'format_scan', 'cli_scan',
-           'write_atomic', 'printable', 'save_table', 'load_table']
+           'write_atomic', 'printable', 'save_table', 'load_table', 'versions', 'read_table', 'select_split',
+           'parse_param']
 
 # %% ../nbs/01_data.ipynb #3e7496e1
-LABELS = ['normal', 'pneumonia']
+LABELS = ('normal', 'pneumonia')  # the binary task, in logit order (reference: NORMAL=0, PNEUMONIA=1)
 SUBTYPES = ['normal', 'bacterial', 'viral']
 COLUMNS = ['path', 'label', 'subtype', 'patient', 'split']
 
@@ -478,3 +481,51 @@ def save_table(df: pd.DataFrame, path) -> Path:
 def load_table(path) -> pd.DataFrame:
     "Read a table written by `save_table` (empty cells are missing values; file names keep their bytes)."
     return pd.read_csv(path, dtype=str, encoding_errors='surrogateescape')
+
+
+def versions() -> dict[str, str | None]:
+    "Python, the platform and the packages that produce a result (`run.json`, `metrics.json`), from package metadata."
+    def v(dist):
+        try: return metadata.version(dist)
+        except metadata.PackageNotFoundError: return None
+    import cxr_vit
+    return dict(python=platform.python_version(), platform=platform.platform(), cxr_vit=v('cxr_vit') or cxr_vit.__version__,
+                **{d: v(d) for d in ('numpy', 'scipy', 'scikit-learn', 'pandas', 'matplotlib', 'torch', 'transformers', 'papermill')})
+
+# %% ../nbs/01_data.ipynb #d91636c0
+def read_table(source, require_both_classes: bool = True) -> pd.DataFrame:
+    "A table written by `save_table` (all `COLUMNS`) as written, else `read_dataset(source, require_both_classes)`."
+    src = Path(source)
+    if src.suffix.lower() == '.csv' and src.is_file():
+        try: head = pd.read_csv(src, nrows=0, encoding_errors='surrogateescape').columns
+        except (pd.errors.EmptyDataError, pd.errors.ParserError) as e: raise DatasetError(f'{src}: not a readable CSV table ({e})') from None
+        if set(COLUMNS) <= set(head): return load_table(src)
+    return read_dataset(src, require_both_classes=require_both_classes)
+
+
+def select_split(df: pd.DataFrame, split: str | None = None, where: str = 'data') -> pd.DataFrame:
+    "Rows of `split`; with None, the `val` rows, or the whole table when it holds a single split (or none)."
+    col = df['split'] if 'split' in df else pd.Series(np.nan, index=df.index, dtype=object)
+    present = sorted(col.fillna('(none)').unique())
+    if split is None:
+        if len(present) == 1: return df.reset_index(drop=True)
+        if 'val' not in present:
+            raise DatasetError(f"{where} holds the splits {', '.join(present)}: pass --split NAME (cxr_vit run and "
+                               f"cxr_vit evaluate; -p split=NAME) to say which to evaluate")
+        split = 'val'
+    sel = df[col == split].reset_index(drop=True)
+    if sel.empty:
+        named = [p for p in present if p != '(none)']
+        hint = f"pass --split {'|'.join(named)}" if named else 'leave out --split to evaluate every row'
+        raise DatasetError(f"{where}: no rows with split {split!r} (it has: {', '.join(present)}); {hint}")
+    return sel
+
+# %% ../nbs/01_data.ipynb #97e816e9
+def parse_param(s: str) -> tuple[str, object]:
+    "`KEY=VALUE` -> (key, value read as YAML: numbers, booleans, null, lists; text is kept as typed, `#` and all)."
+    key, sep, val = s.partition('=')
+    if not sep or not key.strip().isidentifier(): raise argparse.ArgumentTypeError(f'{s!r}: expected KEY=VALUE')
+    try: v = yaml.safe_load(val)
+    except yaml.YAMLError as e: raise argparse.ArgumentTypeError(f'{s!r}: the value is not valid YAML ({str(e).splitlines()[0]})') from None
+    if re.fullmatch(r'\s*[-+]?(\d+\.?\d*|\.\d+)[eE][-+]?\d+\s*', val): v = float(val)   # 1e-4: YAML 1.1 says text
+    return key.strip(), val.strip() if isinstance(v, str) or (v is None and '#' in val) else v

@@ -11,7 +11,6 @@ import hashlib
 import json
 import logging
 import os
-import platform
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +22,7 @@ from matplotlib.figure import Figure
 from scipy import special, stats
 from sklearn import metrics as skm
 
-from .data import LABELS, SUBTYPES, load_table, read_dataset, write_atomic
+from .data import LABELS, SUBTYPES, read_table, select_split, versions, write_atomic
 from .inference import (apply_temperature, as_binary, check_probs, fit_temperature, pneumonia_probability, threshold_transfer,
                               viral_share)
 
@@ -37,8 +36,7 @@ __all__ = ['log', 'METRICS', 'PROPORTIONS', 'CI_METHOD', 'HEADLINE', 'rates_from
            'classification_report_table', 'EvalResult', 'evaluate', 'plot_roc', 'plot_pr', 'plot_confusion',
            'plot_reliability', 'plot_score_hist', 'report_figures', 'TrainPatientsError', 'model_config',
            'check_train_patients', 'sha256_file', 'data_fingerprint', 'model_dir_of', 'evaluate_model', 'shift_lines',
-           'package_versions', 'result_dict', 'save_report', 'headline', 'load_eval_table', 'select_split',
-           'cli_evaluate']
+           'result_dict', 'save_report', 'headline', 'cli_evaluate']
 
 # %% ../nbs/04_evaluate.ipynb #f8b40d44
 METRICS = ['accuracy', 'balanced_accuracy', 'sensitivity', 'specificity', 'ppv', 'npv', 'f1', 'auroc', 'auprc']
@@ -620,17 +618,6 @@ def _jsonable(o):
     return str(o)
 
 
-def package_versions() -> dict[str, str | None]:
-    "Versions of the packages that produce the numbers (from metadata; imports nothing heavy)."
-    from importlib import metadata
-    def v(d):
-        try: return metadata.version(d)
-        except metadata.PackageNotFoundError: return None
-    import cxr_vit
-    return dict(python=platform.python_version(), cxr_vit=v('cxr_vit') or cxr_vit.__version__,
-                **{d: v(d) for d in ['numpy', 'scipy', 'scikit-learn', 'pandas', 'matplotlib', 'torch', 'transformers']})
-
-
 def result_dict(result: EvalResult) -> dict:
     "Everything in `result` as plain JSON-able data (what metrics.json holds)."
     m = result.metrics
@@ -645,7 +632,7 @@ def result_dict(result: EvalResult) -> dict:
         multiclass=None if mc is None else dict(labels=list(mc['confusion'].index), confusion=mc['confusion'].values,
                                                 auroc_ovr=mc['auroc_ovr'], report=mc['report'].to_dict('index'),
                                                 viral_vs_bacterial=mc['viral_vs_bacterial']),
-        notes=result.notes, meta=result.meta, versions=package_versions()))
+        notes=result.notes, meta=result.meta, versions=versions()))
 
 
 def save_report(result: EvalResult, out_dir, figures: bool = True, dpi: int = 120) -> dict[str, Path]:
@@ -678,39 +665,10 @@ def headline(metrics: Mapping) -> pd.DataFrame:
                         index=pd.Index(HEADLINE, name='metric'))
 
 # %% ../nbs/04_evaluate.ipynb #64ec3886
-def load_eval_table(source) -> pd.DataFrame:
-    "Table to evaluate: a CSV with path,label,patient columns as is, else `cxr_vit.data.read_dataset(source)`."
-    src = Path(source)
-    if not src.exists(): raise FileNotFoundError(f"{src}: no such file or folder")
-    if src.suffix.lower() == '.csv':
-        try: head = pd.read_csv(src, nrows=0, encoding_errors='surrogateescape').columns
-        except (pd.errors.EmptyDataError, pd.errors.ParserError) as e: raise ValueError(f"{src}: not a readable CSV table ({e})") from None
-        if {'path', 'label', 'patient'} <= set(head): return load_table(src)
-    return read_dataset(src, require_both_classes=False)
-
-
-def select_split(df: pd.DataFrame, split: str | None = None, where: str = 'data') -> pd.DataFrame:
-    "Rows of `split`; with None, the `val` rows, or the whole table when it holds a single split (or none)."
-    col = df['split'] if 'split' in df else pd.Series(np.nan, index=df.index, dtype=object)
-    present = sorted(col.fillna('(none)').unique())
-    if split is None:
-        if len(present) == 1: return df.reset_index(drop=True)
-        if 'val' not in present:
-            raise ValueError(f"{where} holds the splits {', '.join(present)}: pass --split NAME (cxr_vit run and "
-                             f"cxr_vit evaluate; -p split=NAME) to say which to evaluate")
-        split = 'val'
-    sel = df[col == split].reset_index(drop=True)
-    if sel.empty:
-        named = [p for p in present if p != '(none)']
-        hint = f"pass --split {'|'.join(named)}" if named else 'leave out --split to evaluate every row'
-        raise ValueError(f"{where}: no rows with split {split!r} (it has: {', '.join(present)}); {hint}")
-    return sel
-
-
 def _parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog='cxr_vit evaluate', description='Evaluate a saved model on a dataset: metrics '
                                  'with patient-bootstrap CIs at its threshold and at 0.5, calibration, figures.')
-    ap.add_argument('--model', required=True, help='saved model folder')
+    ap.add_argument('--model', default=None, help='model folder, .safetensors/.pth file or hub id (default: the bundled model)')
     ap.add_argument('--data', required=True, help='data table CSV (path,label,patient[,subtype,split]), folder or .npz')
     ap.add_argument('--split', help="evaluate the rows of this split (val, test, ...); default: the val rows, or all "
                     "rows of a table that holds one split")
@@ -727,10 +685,10 @@ def cli_evaluate(argv: Sequence[str] | None = None, *, load: Callable | None = N
     try: a = _parser().parse_args(argv)
     except SystemExit as e: return int(e.code or 0)
     try:
-        if not Path(a.model).exists(): raise FileNotFoundError(f"{a.model}: no such model folder")
-        df = select_split(load_eval_table(a.data), a.split, a.data)
-        res = evaluate_model(a.model, df, threshold=a.threshold, allow_train_patients=a.allow_train_patients,
-                             n_boot=a.n_boot, seed=a.seed, predict=predict, load=load)
+        df = select_split(read_table(a.data, require_both_classes=False), a.split, a.data)
+        if load is None: from cxr_vit.model import load_model as load
+        res = evaluate_model(load(a.model), df, threshold=a.threshold, allow_train_patients=a.allow_train_patients,
+                             n_boot=a.n_boot, seed=a.seed, predict=predict)
     except TrainPatientsError as e:
         print(f"cxr_vit evaluate: {a.data}: {e}", file=sys.stderr); return 3
     except (ValueError, OSError, ImportError) as e:

@@ -30,7 +30,7 @@ from torch import nn
 from .data import printable, progress_bar, write_atomic
 from .decode import read_xray
 from .inference import class_probs, decision_threshold, expand_paths, pneumonia_probability
-from .model import body_box, get_cxr, load_model
+from .model import body_box, get_cxr, input_size, load_model, pair
 from .model import preprocess as model_preprocess
 
 _log = logging.getLogger(__name__)
@@ -73,12 +73,9 @@ _WHY = ("Grad-CAM at {layer!r} would be empty: the gradient of the class score w
         "any more). Use the input of the last block's attention ({default!r}, the default) or an earlier layer.")
 
 # %% ../nbs/05_gradcam.ipynb #77c3daf0
-def _pair(v) -> tuple[int, int]:
-    return (int(v), int(v)) if isinstance(v, (int, np.integer)) else (int(v[0]), int(v[1]))
-
 def token_grid(model: nn.Module, pixel_values: torch.Tensor) -> tuple[int, int]:
     "Token grid (gh, gw) for this input: input height and width divided by `config.patch_size`."
-    ph, pw = _pair(model.config.patch_size)
+    ph, pw = pair(model.config.patch_size)
     h, w = pixel_values.shape[-2:]
     return h // ph, w // pw
 
@@ -99,7 +96,7 @@ def vit_reshape_transform(grid: tuple[int, int]) -> Callable[[torch.Tensor], tor
 def _forward(model: nn.Module, x: torch.Tensor, **kw):
     "Run the model; ask transformers to interpolate position embeddings when `x` is not `config.image_size`."
     size = getattr(getattr(model, 'config', None), 'image_size', None)
-    if size is not None and tuple(x.shape[-2:]) != _pair(size) and 'interpolate_pos_encoding' in inspect.signature(model.forward).parameters:
+    if size is not None and tuple(x.shape[-2:]) != pair(size) and 'interpolate_pos_encoding' in inspect.signature(model.forward).parameters:
         kw['interpolate_pos_encoding'] = True
     return model(x, **kw)
 
@@ -236,7 +233,7 @@ def _probs(model: nn.Module, x: torch.Tensor, batch_size: int) -> torch.Tensor:
 
 def _occlusion(model: nn.Module, x: torch.Tensor, target=None, batch_size: int = 64):
     grid = token_grid(model, x)
-    masks = token_masks(grid, _pair(model.config.patch_size), x.shape[-2:]).to(x)
+    masks = token_masks(grid, pair(model.config.patch_size), x.shape[-2:]).to(x)
     with explaining(model), torch.no_grad():
         logits = _logits(_forward(model, x)).float()
         targets = resolve_targets(model, logits, target).to(logits.device)
@@ -306,7 +303,7 @@ def to_image(token_map: np.ndarray, size: tuple[int, int], preprocessing: dict |
         return out
     if not preprocessing or (preprocessing.get('resize', 'squash') == 'squash' and preprocessing.get('crop_pct', 1.0) == 1.0):
         return upsample(np.asarray(token_map)[None], (H, W))[0]
-    h, w = _pair(preprocessing['image_size'])
+    h, w = input_size(preprocessing)
     c, mode = preprocessing.get('crop_pct', 1.0), preprocessing['resize']
     bh, bw = round(h / c), round(w / c)                               # size before the final centre crop
     if mode == 'squash': rh, rw = bh, bw
@@ -436,7 +433,7 @@ def deletion_insertion(model: nn.Module, pixel_values: torch.Tensor, maps: np.nd
     if grid != token_grid(model, x): raise ValueError(f'maps are {grid} but the model sees a {token_grid(model, x)} grid')
     if baseline not in ('blur', 'mean'): raise ValueError(f"baseline must be 'blur' or 'mean', got {baseline!r}")
     removed = blurred(x) if baseline == 'blur' else x.mean((2, 3), keepdim=True).expand_as(x)
-    masks = token_masks(grid, _pair(model.config.patch_size), x.shape[-2:]).to(x).flatten(1)     # (T, H*W)
+    masks = token_masks(grid, pair(model.config.patch_size), x.shape[-2:]).to(x).flatten(1)     # (T, H*W)
     T = masks.shape[0]
     counts = np.round(np.linspace(0, T, steps + 1)).astype(int)
     order = torch.as_tensor(np.asarray(maps, np.float32)).reshape(len(x), T).argsort(dim=1, descending=True, stable=True)

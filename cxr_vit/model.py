@@ -32,19 +32,19 @@ from transformers import (AutoConfig, AutoModelForImageClassification, AutoModel
 
 _log = logging.getLogger(__name__)
 
+from .data import LABELS
 from .decode import read_xray
 
 # %% auto #0
-__all__ = ['LABELS', 'RESIZE_POLICIES', 'INTENSITY_POLICIES', 'CROP_POLICIES', 'SHIFT_FILE', 'CXR_KEYS',
-           'REFERENCE_PREPROCESSING', 'PRESETS', 'KNOWN_CONFIGS', 'WEIGHT_SUFFIXES', 'LAYOUT_V4_TO_V5',
-           'NO_DEFAULT_MODEL', 'make_preprocessing', 'input_size', 'make_cxr', 'get_cxr', 'update_cxr', 'body_box',
-           'preprocess', 'HubUnavailableError', 'RemoteCodeError', 'register_preset', 'preprocessing_from_processor',
-           'build_model', 'tiny_vit_preset', 'ConvStemViTConfig', 'ConvStem', 'ConvStemViTForImageClassification',
-           'ConvStemViTForMaskedImageModeling', 'convvit_s_128', 'model_card', 'save_model', 'UnsafeCheckpointError',
-           'detect_layout', 'convert_layout', 'read_state_dict', 'infer_vit_config', 'load_model']
+__all__ = ['RESIZE_POLICIES', 'INTENSITY_POLICIES', 'CROP_POLICIES', 'SHIFT_FILE', 'CXR_KEYS', 'REFERENCE_PREPROCESSING',
+           'PRESETS', 'KNOWN_CONFIGS', 'WEIGHT_SUFFIXES', 'LAYOUT_V4_TO_V5', 'NO_DEFAULT_MODEL', 'make_preprocessing',
+           'pair', 'input_size', 'make_cxr', 'get_cxr', 'update_cxr', 'body_box', 'preprocess', 'HubUnavailableError',
+           'RemoteCodeError', 'register_preset', 'preprocessing_from_processor', 'build_model', 'tiny_vit_preset',
+           'ConvStemViTConfig', 'ConvStem', 'ConvStemViTForImageClassification', 'ConvStemViTForMaskedImageModeling',
+           'convvit_s_128', 'model_card', 'save_model', 'UnsafeCheckpointError', 'detect_layout', 'convert_layout',
+           'read_state_dict', 'infer_vit_config', 'load_model']
 
 # %% ../nbs/02_model.ipynb #54b4fb0f
-LABELS = ('normal', 'pneumonia')  # logit order of the binary models (reference: NORMAL=0, PNEUMONIA=1)
 RESIZE_POLICIES = ('squash', 'crop', 'pad')
 INTENSITY_POLICIES = (None, 'equalize')
 CROP_POLICIES = (None, 'body')
@@ -77,10 +77,14 @@ def make_preprocessing(image_size: int | Sequence[int] = 224, channels: int = 3,
 REFERENCE_PREPROCESSING = make_preprocessing(224, 3, 0.5, 0.5, 'squash')  # the reference recipe
 
 
+def pair(v) -> tuple[int, int]:
+    "(height, width) of a size given as one number (a square) or two."
+    return (int(v), int(v)) if np.ndim(v) == 0 else (int(v[0]), int(v[1]))
+
+
 def input_size(preprocessing: dict) -> tuple[int, int]:
     "(height, width) of the network input."
-    s = preprocessing['image_size']
-    return (s, s) if np.ndim(s) == 0 else (int(s[0]), int(s[1]))
+    return pair(preprocessing['image_size'])
 
 # %% ../nbs/02_model.ipynb #c5ba43bc
 def make_cxr(labels: Sequence[str] = LABELS, preprocessing: dict | None = None, name: str | None = None,
@@ -379,7 +383,8 @@ def _build_hf(name: str, labels: list[str], pretrained: bool, image_size: int | 
             for k, v in {**kwargs, **({'image_size': image_size} if image_size else {})}.items(): setattr(config, k, v)
             model = AutoModelForImageClassification.from_config(config)
             if known: return model, _preprocessing_from_config(model.config)
-        prep = _hub_preprocessing(name, model.config, offline)
+        saved = getattr(model.config, 'cxr', None)   # a folder cxr_vit saved keeps its own preprocessing
+        prep = saved['preprocessing'] if isinstance(saved, dict) and saved.get('preprocessing') else _hub_preprocessing(name, model.config, offline)
     except OSError as e:
         if not _is_connection_error(e): raise
         why = _why_offline()
@@ -390,14 +395,23 @@ def _build_hf(name: str, labels: list[str], pretrained: bool, image_size: int | 
     return model, prep
 
 
+def _build_file(path: str, labels: list[str], image_size: int | None, **kwargs):
+    "A weights file to fine-tune (`.safetensors`, the reference `.pth`): read by `load_model`, built as a model folder."
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        save_model(load_model(path, **kwargs), tmp)
+        return _build_hf(tmp, labels, True, image_size)
+
+
 def build_model(name: str, labels: Sequence[str] = LABELS, pretrained: bool = True,
                 image_size: int | None = None, **kwargs) -> PreTrainedModel:
-    "A classifier for `labels` from a preset name, a HF hub id or a HF model folder; `config.cxr` filled in."
+    "A classifier for `labels` from a preset name, a HF hub id, a model folder or a weights file; `config.cxr` filled in."
     labels = [str(l) for l in labels]
-    if name in PRESETS: model, prep = _build_preset(name, labels, image_size, **kwargs)
+    kind = 'preset' if name in PRESETS else 'file' if Path(name).expanduser().is_file() else 'hf'
+    if kind == 'preset': model, prep = _build_preset(name, labels, image_size, **kwargs)
+    elif kind == 'file': model, prep = _build_file(name, labels, image_size, **kwargs)
     else: model, prep = _build_hf(name, labels, pretrained, image_size, **kwargs)
-    model.config.cxr = make_cxr(labels, prep, name=name, source={'kind': 'preset' if name in PRESETS else 'hf',
-                                                                  'pretrained': bool(pretrained and name not in PRESETS)})
+    model.config.cxr = make_cxr(labels, prep, name=name, source={'kind': kind, 'pretrained': kind == 'file' or bool(pretrained and kind == 'hf')})
     return model
 
 # %% ../nbs/02_model.ipynb #34f49d66

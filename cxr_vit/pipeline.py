@@ -5,10 +5,9 @@ which ends up holding the executed notebooks, their offline HTML, a one-page `re
 
 # %% ../nbs/06_pipeline.ipynb #ce860bde
 from __future__ import annotations
-import argparse, ast, base64, contextlib, copy, datetime as dt, html, importlib, json, logging, os, platform, re
+import argparse, ast, base64, contextlib, copy, datetime as dt, html, importlib, json, logging, os, re
 import subprocess, sys, tempfile, time
 from html.parser import HTMLParser
-from importlib import metadata
 from pathlib import Path
 
 import yaml
@@ -19,9 +18,9 @@ _log = logging.getLogger('cxr_vit.pipeline')
 
 # %% auto #0
 __all__ = ['STAGES', 'ARTIFACTS', 'REPORT_TAG', 'COMMANDS', 'find_nbs_dir', 'stage_notebook', 'declared_params', 'check_params',
-           'stage_params', 'versions', 'git_info', 'write_json_atomic', 'report_notebook', 'StageError', 'new_run_dir',
+           'stage_params', 'git_info', 'write_json_atomic', 'report_notebook', 'StageError', 'new_run_dir',
            'external_resources', 'export_html', 'write_run_report', 'RunLockedError', 'run_lock', 'export_run_html',
-           'run_pipeline', 'cli_data_scan', 'parse_param', 'load_config', 'cli_params', 'main']
+           'run_pipeline', 'cli_data_scan', 'load_config', 'cli_params', 'main']
 
 # %% ../nbs/06_pipeline.ipynb #777e62aa
 STAGES: list[str] = ['01_data', '02_model', '03_train', '04_evaluate', '05_gradcam']
@@ -88,17 +87,6 @@ def stage_params(declared: dict, params: dict, run_dir: Path) -> dict:
     return out
 
 # %% ../nbs/06_pipeline.ipynb #a40cb7ef
-def _version(dist: str) -> str | None:
-    try: return metadata.version(dist)
-    except metadata.PackageNotFoundError: return None
-
-def versions() -> dict:
-    "Versions that matter to reproduce a run (from package metadata: nothing heavy is imported)."
-    v = {'python': platform.python_version(), 'platform': platform.platform(),
-         'cxr_vit': _version('cxr_vit') or cxr_vit.__version__}
-    v.update({d: _version(d) for d in ('torch', 'transformers', 'papermill')})
-    return v
-
 def git_info(root: Path | None = None) -> dict | None:
     "Commit and dirty flag of the checkout at `root` (default: the one `cxr_vit` comes from), else None."
     root = root or _checkout_root()
@@ -204,6 +192,7 @@ def _load_manifest(path: Path) -> dict:
     except ValueError: return {}
 
 def _start_manifest(run_dir, params, stages, command) -> dict:
+    from cxr_vit.data import versions
     m = _load_manifest(run_dir/'run.json')
     old = m.get('stages', {})
     m.update(name=run_dir.name, run_dir=str(run_dir.resolve()), status='running', created=m.get('created', _now()),
@@ -532,13 +521,10 @@ def cli_data_scan(argv: list[str] | None = None) -> int:
     return cli_scan(argv, shift_for=_shift_for)
 
 
-def parse_param(s: str) -> tuple[str, object]:
-    "`key=value` -> (key, value read as YAML: numbers, booleans, null, lists; text is kept as typed, `#` and all)."
-    key, sep, val = s.partition('=')
-    if not sep or not key.strip().isidentifier(): raise argparse.ArgumentTypeError(f'{s!r}: expected key=value')
-    try: v = yaml.safe_load(val)
-    except yaml.YAMLError as e: raise argparse.ArgumentTypeError(f'{s!r}: the value is not valid YAML ({str(e).splitlines()[0]})') from None
-    return key.strip(), val.strip() if isinstance(v, str) or (v is None and '#' in val) else v
+def _param(s: str) -> tuple[str, object]:
+    "`-p KEY=VALUE`: `cxr_vit.data.parse_param`, imported on use (`cxr_vit --help` stays free of pandas)."
+    from cxr_vit.data import parse_param
+    return parse_param(s)
 
 def load_config(path: Path | str) -> dict:
     "Parameters from a YAML mapping file."
@@ -567,7 +553,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument('--data', help='dataset: shortcut for -p data=PATH')
     r.add_argument('--split', help='rows to evaluate and explain: val (the patient-level validation, the default when '
                    'there is one), test (an official test split: only when asked), ...; shortcut for -p split=NAME')
-    r.add_argument('-p', '--param', dest='pairs', action='append', type=parse_param, default=[], metavar='KEY=VALUE',
+    r.add_argument('-p', '--param', dest='pairs', action='append', type=_param, default=[], metavar='KEY=VALUE',
                    help='a stage parameter; VALUE is read as YAML (3, 1e-4, true, [a, b]); repeatable')
     r.add_argument('--config', help='YAML file of parameters (-p and --data override it)')
     r.add_argument('--stages', help=f"comma-separated stages (default: {','.join(STAGES)})")

@@ -22,7 +22,7 @@ from torchvision.transforms.v2 import functional as TF
 from transformers import EarlyStoppingCallback, PrinterCallback, Trainer, TrainerCallback, TrainingArguments, set_seed
 from transformers.trainer_utils import PREFIX_CHECKPOINT_DIR
 
-from .data import (COLUMNS, SUBTYPES, DatasetError, check_leakage, hold_out_shift, load_table, progress_bar, read_dataset,
+from .data import (SUBTYPES, DatasetError, check_leakage, hold_out_shift, parse_param, progress_bar, read_table,
                           split_patients, write_atomic)
 from .decode import read_xray
 from .inference import (apply_temperature, choose_threshold, fit_shift_reference, fit_temperature, pneumonia_probability,
@@ -36,7 +36,7 @@ __all__ = ['log', 'BALANCE_MODES', 'CLASS_MODES', 'TRAIN_PRESETS', 'LOG_COLUMNS'
            'make_model', 'matched_crop_pct', 'RandomGamma', 'RandomResolution', 'augmenter', 'XrayDataset',
            'undersample', 'class_weights', 'BalancedSampler', 'compute_metrics', 'layer_id', 'param_groups',
            'CSVLogCallback', 'read_log', 'ProgressBarCallback', 'EMACallback', 'CxrTrainer', 'training_args',
-           'latest_checkpoint', 'calibrate', 'transfer_report', 'recalibrate', 'read_table', 'hold_out_calibration',
+           'latest_checkpoint', 'calibrate', 'transfer_report', 'recalibrate', 'training_table', 'hold_out_calibration',
            'split_table', 'balanced_train', 'make_trainer', 'train_resumable', 'train', 'mim_model', 'load_encoder',
            'MaskCollator', 'MimTrainer', 'pretrain', 'cli_train', 'history_tables', 'plot_history']
 
@@ -534,16 +534,9 @@ def recalibrate(model, data, cfg: TrainConfig) -> dict:
             'fitted_on': 'calib' if cfg.calib_frac else 'val'}
 
 # %% ../nbs/03_train.ipynb #f47f5348
-def read_table(data, val_frac: float = 0.2, seed: int = 0) -> pd.DataFrame:
-    "The data table of a DataFrame, a `data.csv`/manifest or a dataset folder, with a patient-level val split."
-    if isinstance(data, pd.DataFrame): df = data.copy()
-    else:
-        p = Path(data)
-        if p.suffix.lower() == '.csv' and p.is_file():
-            try: head = pd.read_csv(p, nrows=0, encoding_errors='surrogateescape').columns
-            except (pd.errors.EmptyDataError, pd.errors.ParserError) as e: raise DatasetError(f'{p}: not a readable CSV table ({e})') from None
-        df = load_table(p) if p.suffix.lower() == '.csv' and p.is_file() and set(COLUMNS) <= set(head) else read_dataset(p)
-        # (a table written by save_table -- 01_data's data.csv -- keeps its patient ids and splits; anything else is read)
+def training_table(data, val_frac: float = 0.2, seed: int = 0) -> pd.DataFrame:
+    "The table of a DataFrame or anything `cxr_vit.data.read_table` reads, with a patient-level val split (made if missing)."
+    df = data.copy() if isinstance(data, pd.DataFrame) else read_table(data)
     if not (df.split == 'val').any():
         df = split_patients(df, val_frac=val_frac, seed=seed)
         log.info('%s: no val rows: split %.0f %% of the patients into validation (seed %d)', data if not isinstance(data, pd.DataFrame) else 'table', 100 * val_frac, seed)
@@ -564,8 +557,8 @@ def hold_out_calibration(table: pd.DataFrame, frac: float, seed: int = 0) -> pd.
 
 
 def split_table(data, cfg: TrainConfig) -> pd.DataFrame:
-    "The table `train` works on: `read_table`, the series ends held out (`cfg.shift_frac`), then the calibration patients (`cfg.calib_frac`)."
-    table = read_table(data, cfg.val_frac, cfg.seed)
+    "The table `train` works on: `training_table`, the series ends held out (`cfg.shift_frac`), then the calibration patients (`cfg.calib_frac`)."
+    table = training_table(data, cfg.val_frac, cfg.seed)
     if cfg.shift_frac: table = hold_out_shift(table, cfg.shift_frac)
     return hold_out_calibration(table, cfg.calib_frac, cfg.seed) if cfg.calib_frac else table
 
@@ -717,12 +710,6 @@ def pretrain(data, preset: str = 'cpu-convvit-3class', output_dir='runs/pretrain
     return output_dir/'encoder'
 
 # %% ../nbs/03_train.ipynb #1a1ab165
-def _parse_value(s: str):
-    "A `--set` value: JSON when it parses (numbers, true, lists), else the string."
-    try: return json.loads(s)
-    except ValueError: return s
-
-
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='cxr_vit train', description='Train a chest X-ray classifier (transformers Trainer).')
     p.add_argument('--preset', default='tiny-test', help=f"training preset: {', '.join(TRAIN_PRESETS)} (default: tiny-test)")
@@ -748,9 +735,9 @@ def cli_train(argv: list[str] | None = None) -> int:
     try:
         overrides = {}
         for kv in a.sets:
-            k, sep, v = kv.partition('=')
-            if not sep or not k.strip(): raise ValueError(f'--set {kv!r}: expected KEY=VALUE, e.g. --set balance=weights')
-            overrides[k.strip()] = _parse_value(v)
+            try: k, v = parse_param(kv)
+            except argparse.ArgumentTypeError as e: raise ValueError(f'--set {e}, e.g. --set balance=weights') from None
+            overrides[k] = v
         kw = {'max_steps': a.max_steps, 'bf16': a.bf16, 'fp16': a.fp16, **overrides}   # --set wins
         out = train(a.data, a.preset, a.model, a.epochs, a.out, a.resume, a.model_dir, **kw)
     except (HubUnavailableError, UnsafeCheckpointError) as e: print(f'cxr_vit train: {e}', file=sys.stderr); return 2

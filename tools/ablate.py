@@ -17,7 +17,8 @@ from pathlib import Path
 
 from transformers import ViTConfig, ViTForImageClassification
 
-from cxr_vit.model import LABELS, make_cxr, make_preprocessing, register_preset
+from cxr_vit.data import LABELS
+from cxr_vit.model import make_cxr, make_preprocessing, register_preset
 from cxr_vit.train import AugmentConfig, get_preset, read_log, train
 
 ROOT = Path(__file__).resolve().parents[1]
