@@ -8,6 +8,7 @@ shift score before and after."""
 from __future__ import annotations
 
 import argparse, datetime as dt, hashlib, logging, sys
+from pathlib import Path
 from typing import Sequence
 
 import numpy as np
@@ -22,7 +23,7 @@ from .model import get_cxr, load_model, preprocess, save_model, update_cxr
 log = logging.getLogger(__name__)
 
 # %% auto #0
-__all__ = ['log', 'adapt_batchnorm', 'tent', 'fingerprint', 'adapt', 'cli_adapt']
+__all__ = ['log', 'adapt_batchnorm', 'tent', 'fingerprint', 'adapt', 'cli_adapt', 'adapt_stage']
 
 # %% ../nbs/08_adapt.ipynb #ca2e0b7c
 def _batchnorms(model: nn.Module) -> list[nn.modules.batchnorm._BatchNorm]:
@@ -130,3 +131,15 @@ def cli_adapt(argv: Sequence[str] | None = None) -> int:
     shift = '' if rec['shift_before'] is None else f"; median shift score vs validation {rec['shift_before']:.2f} -> {rec['shift_after']:.2f}"
     print(f"adapted ({a.method}, {rec['batchnorm_layers']} BatchNorm layers) on {rec['n_images']} images{shift}: {out}")
     return 0
+
+# %% ../nbs/08_adapt.ipynb #f66fcb8f
+def adapt_stage(model_path, method: str, data_csv=None, split: str | None = None, out=None, show: bool = False) -> Path:
+    "Adapt the model at `model_path` to the rows of `data_csv` (None: the sample) that `split` selects; returns where it is saved."
+    from cxr_vit.data import read_table, sample_dir, select_split
+    source = data_csv or sample_dir()
+    rows = select_split(read_table(source, require_both_classes=False), split, str(source))
+    model = load_model(model_path)
+    rec = adapt(model, list(rows.path), method, source=f"{len(rows)} images of {source} (split {split or 'as evaluated'})", progress=show)
+    saved = save_model(model, out or Path(model_path).with_name(Path(model_path).name + '-adapted'))
+    if show: print(f"adapted ({method}) to {rec['n_images']} images: median shift score vs validation {rec['shift_before']} -> {rec['shift_after']}")
+    return saved

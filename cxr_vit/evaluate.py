@@ -36,7 +36,7 @@ __all__ = ['log', 'METRICS', 'PROPORTIONS', 'CI_METHOD', 'HEADLINE', 'rates_from
            'classification_report_table', 'EvalResult', 'evaluate', 'plot_roc', 'plot_pr', 'plot_confusion',
            'plot_reliability', 'plot_score_hist', 'report_figures', 'TrainPatientsError', 'model_config',
            'check_train_patients', 'sha256_file', 'data_fingerprint', 'model_dir_of', 'evaluate_model', 'shift_lines',
-           'result_dict', 'save_report', 'headline', 'cli_evaluate']
+           'result_dict', 'save_report', 'headline', 'cli_evaluate', 'evaluate_stage']
 
 # %% ../nbs/04_evaluate.ipynb #f8b40d44
 METRICS = ['accuracy', 'balanced_accuracy', 'sensitivity', 'specificity', 'ppv', 'npv', 'f1', 'auroc', 'auprc']
@@ -705,3 +705,48 @@ def cli_evaluate(argv: Sequence[str] | None = None, *, load: Callable | None = N
     for n in res.notes: print(f"note: {n}")
     if a.out: print(f"report written to {Path(save_report(res, a.out)['metrics.json']).parent}")
     return 0
+
+# %% ../nbs/04_evaluate.ipynb #8fb023a7
+def _show_evaluation(report: EvalResult, lines: list[str]):
+    "Display what `evaluate_stage` found: summary lines, headline, figures, details (in a notebook)."
+    from IPython.display import display
+    for line in lines: print(line)
+    display(headline(result_dict(report)))
+    for fig in report_figures(report).values(): display(fig)
+    display(report.table())
+    display(report.subgroups.round(3) if report.subgroups is not None else 'no subtypes')
+    display(pd.concat(report.confusion, names=['threshold']))
+    display(report.reports['model'].round(3))
+    if report.multiclass is not None: display(report.multiclass['confusion']); display(report.multiclass['auroc_ovr'].round(3))
+
+
+def evaluate_stage(run_dir=None,                 # run folder: metrics.json, predictions.csv, figures (and sites.csv) go there
+                   model_dir=None,               # the model to evaluate (None: nothing to do, returns None)
+                   data_csv=None,                # the run's data table (01_data's data.csv); wins over `data`
+                   data=None,                    # else a folder / manifest / .npz (None: the embedded sample)
+                   split: str | None = None,     # rows: None = the val rows (or all rows of a one-split table); 'test' = the official test split
+                   n_boot: int = 1000,           # bootstrap replicates for the CIs
+                   seed: int = 0,                # bootstrap seed
+                   allow_train_patients: bool = False,  # evaluate even on the model's training patients (the result says so)
+                   show: bool = False,           # display the report (in a notebook)
+                  ) -> dict | None:
+    "The pipeline's evaluation stage: evaluate `model_dir` on the selected rows, write the report into `run_dir`."
+    if not model_dir: return None
+    from cxr_vit.data import sample_dir
+    source = data_csv or data or sample_dir()
+    table = select_split(read_table(source, require_both_classes=False), split, str(source))
+    report = evaluate_model(model_dir, table, allow_train_patients=allow_train_patients, n_boot=n_boot, seed=seed)
+    splits = ', '.join(sorted(table['split'].fillna('-').unique())) if 'split' in table else '-'
+    c = report.calibration
+    lines = [f"{model_dir} evaluated on {len(table):,} images of {table.patient.nunique():,} patients of {source} (split {splits})",
+             f"ECE ({c['n_bins']} bins) {c['ece_before']:.3f} before, {c['ece_after']:.3f} after temperature "
+             f"T = {c['temperature']:.2f} ({c['temperature_source']})"]
+    if report.multiclass is not None:
+        vb = report.multiclass['viral_vs_bacterial']
+        lines.append(f"bacterial vs viral AUROC {vb['auroc']:.3f} ({vb['ci_low']:.3f}-{vb['ci_high']:.3f}), "
+                     f"{vb['n_bacterial']} bacterial and {vb['n_viral']} viral images")
+    lines += shift_lines(report.meta) + [f'note: {n}' for n in report.notes]
+    written = save_report(report, run_dir) if run_dir else {}
+    if written: lines.append(f"wrote {', '.join(written)} to {run_dir}")
+    if show: _show_evaluation(report, lines)
+    return dict(report=report, table=table, lines=lines, written=written)

@@ -10,6 +10,7 @@ import functools
 import hashlib
 import logging
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -27,7 +28,8 @@ log = logging.getLogger(__name__)
 __all__ = ['log', 'SHIFTS', 'SITES', 'VERDICTS', 'check_gray', 'adjust_contrast', 'adjust_gamma', 'adjust_exposure',
            'gaussian_blur', 'lower_resolution', 'zoom', 'black_border', 'burn_marker', 'image_seed', 'gaussian_noise',
            'make_shift', 'shift_description', 'describe_shifts', 'sharpen', 'compose', 'plot_shifts', 'apply_shift',
-           'shift_scores', 'paired_auroc_boot', 'verdict', 'compare_scores', 'robustness_table', 'markdown_table']
+           'shift_scores', 'paired_auroc_boot', 'verdict', 'compare_scores', 'robustness_table', 'markdown_table',
+           'sites_stage']
 
 # %% ../nbs/07_robustness.ipynb #cf1581c3
 def check_gray(im, where: str = 'shift') -> Image.Image:
@@ -324,3 +326,16 @@ def markdown_table(table: pd.DataFrame, digits: int = 3) -> str:
     if a: lines.append(f"\n{a.get('n_images')} images, {a.get('n_patients')} patients; threshold {a.get('threshold'):.3f}; "
                        f"{a.get('n_boot')} patient-bootstrap replicates; verdict at tolerance {a.get('tolerance')}.")
     return '\n'.join(lines)
+
+# %% ../nbs/07_robustness.ipynb #37557fc7
+def sites_stage(model, table: pd.DataFrame, run_dir=None, seed: int = 0, n_boot: int = 200, show: bool = False) -> pd.DataFrame:
+    "`robustness_table` of `table` under `SITES` (AUROC and threshold transfer per site), into `run_dir/sites.csv`."
+    from cxr_vit.data import save_table
+    from cxr_vit.model import load_model
+    if not hasattr(model, 'config'): model = load_model(model)
+    site_table = robustness_table(model, table, SITES, n_boot=n_boot, seed=seed, progress=show)
+    if run_dir: save_table(site_table, Path(run_dir)/'sites.csv')
+    if show:
+        from IPython.display import Markdown, display
+        display(Markdown(markdown_table(site_table)))
+    return site_table

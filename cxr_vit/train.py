@@ -38,7 +38,8 @@ __all__ = ['log', 'BALANCE_MODES', 'CLASS_MODES', 'TRAIN_PRESETS', 'LOG_COLUMNS'
            'CSVLogCallback', 'read_log', 'ProgressBarCallback', 'EMACallback', 'CxrTrainer', 'training_args',
            'latest_checkpoint', 'calibrate', 'transfer_report', 'recalibrate', 'training_table', 'hold_out_calibration',
            'split_table', 'balanced_train', 'make_trainer', 'train_resumable', 'train', 'mim_model', 'load_encoder',
-           'MaskCollator', 'MimTrainer', 'pretrain', 'cli_train', 'history_tables', 'plot_history']
+           'MaskCollator', 'MimTrainer', 'pretrain', 'cli_train', 'history_tables', 'plot_history', 'train_stage',
+           'model_summary']
 
 # %% ../nbs/03_train.ipynb #415d11ab
 @dataclass
@@ -771,6 +772,59 @@ def plot_history(log_history: list[dict]):
     ax2.set(xlabel='epoch', ylim=(0, 1.02), title='Validation'); ax2.legend()
     fig.tight_layout()
     return fig
+
+# %% ../nbs/03_train.ipynb #c1ab68d9
+def train_stage(run_dir=None,          # pipeline run folder: train into run_dir/train, save the model to run_dir/model
+                data_csv=None,         # data table (01_data's data.csv); None: the embedded sample
+                preset=None,           # a key of TRAIN_PRESETS (None: 'tiny-test' if training)
+                model_name=None,       # override the preset's model: hub id, model folder, weights file or offline preset
+                epochs=None,           # None: the preset's
+                max_steps=None,        # > 0 stops after this many optimizer steps; None or -1: all epochs
+                output_dir=None,       # training folder; default run_dir/train, else a temporary folder
+                bf16=None,             # bf16 mixed precision; None: the preset's
+                resume=None,           # True: continue from the last complete checkpoint in output_dir
+                model_dir=None,        # a model 02_model saved for this run
+                train_model=None,      # None: train if a preset is given or the run has no model; True: also fine-tune a given model
+                show: bool = False,    # progress bar, curves and the validation table (in a notebook)
+               ) -> dict:
+    "The pipeline's training stage: train `preset` (or keep the run's model); the model's path, the log and what happened."
+    import tempfile
+    from cxr_vit.data import sample_dir, save_table
+    if run_dir: out_dir, model_out = Path(output_dir or Path(run_dir)/'train'), Path(run_dir)/'model'
+    else: out_dir = Path(output_dir) if output_dir else Path(tempfile.mkdtemp(prefix='cxr_stage_')); model_out = out_dir/'model'
+    trained = train_model if train_model is not None else (preset is not None or model_dir is None)
+    if not trained:
+        lines = [f'not training: this run uses the model of 02_model ({model_dir}); pass a preset or train_model=True to train']
+        if show: print(lines[0])
+        return dict(model_path=Path(model_dir), trained=False, out_dir=out_dir, log_history=None, lines=lines)
+    data, lines = read_table(data_csv or sample_dir()), []
+    if not data.split.eq('train').any():   # e.g. the embedded sample, which is all validation patients
+        data = split_patients(data, val_frac=0.25, seed=0)
+        lines.append('no training rows in the table: split by patient here (75/25)')
+        if run_dir and data_csv is not None:
+            save_table(data, data_csv); lines.append(f'wrote the new split back to {data_csv} (evaluation uses its held-out patients)')
+    t0 = time.perf_counter()
+    model_path = train(data, preset or 'tiny-test', model_name or (model_dir if train_model else None), epochs, out_dir,
+                       resume, model_out, max_steps=max_steps if max_steps and max_steps > 0 else -1, bf16=bf16,
+                       progress_bar=False, callbacks=[ProgressBarCallback()] if show else [])
+    lines.append(f"trained {preset or 'tiny-test'} in {time.perf_counter() - t0:.0f}s -> {model_path}")
+    log_history = json.loads((out_dir/'trainer_state.json').read_text())['log_history']
+    if show:
+        from IPython.display import display
+        for line in lines: print(line)
+        display(plot_history(log_history)); display(history_tables(log_history)[1].round(4))
+    return dict(model_path=model_path, trained=True, out_dir=out_dir, log_history=log_history, lines=lines)
+
+
+def model_summary(model_path, calibration: dict | None = None) -> pd.Series:
+    "What a saved model carries (read from its config.json, not loaded), and the calibration of its training if given."
+    c = json.loads((Path(model_path)/'config.json').read_text())['cxr']
+    return pd.Series({'model': c['name'], 'input': c['preprocessing']['image_size'], 'labels': ', '.join(c['labels']),
+                      'temperature': round(c['temperature'], 4) if c.get('temperature') is not None else None,
+                      'threshold': round(c['threshold'], 4) if c.get('threshold') is not None else None,
+                      'training patients': len(c['train_patients']) if c.get('train_patients') is not None else 'unknown',
+                      'adapted': '; '.join(f"{a['method']} on {a['n_images']} images" for a in c.get('adapted') or []) or 'no',
+                      **(calibration or {})})
 
 # %% ../nbs/03_train.ipynb #54cf424f
 if __name__ == '__main__' and '__file__' in globals():  # python -m cxr_vit.train / torchrun -m cxr_vit.train

@@ -7,7 +7,7 @@ after, then compare. Prints each difference and exits 1 if any is above the tole
 """
 import argparse, json, sys
 
-SKIP = ('/meta/',)  # paths, times, versions and hashes of file lists: they change with the folder a run lives in
+SKIP = ('/meta/', '/versions/')  # paths, times, hashes of file lists (they change with the folder a run lives in) and versions
 
 def diffs(a, b, path=''):
     "Yield (path, a, b) for every leaf where `a` and `b` differ."
