@@ -319,9 +319,20 @@ def _calibration(y, p_before, temperature, n_bins, p_after=None) -> dict[str, An
                 bins_before=calibration_bins(y, p_before, n_bins), bins_after=calibration_bins(y, p_after, n_bins))
 
 # %% ../nbs/04_evaluate.ipynb #42c65783
-def evaluate(y_true, p, patients=None, subtypes=None, paths=None, threshold: float = 0.5,
-             temperature: float | None = None, p_uncalibrated=None, class_probs=None, n_boot: int = 1000,
-             seed: int = 0, confidence: float = 0.95, n_bins: int = 15) -> EvalResult:
+def evaluate(y_true,                        # labels: 0/1, booleans or 'normal'/'pneumonia'
+             p,                             # P(pneumonia) per image, as the model reports it (calibrated if it is)
+             patients=None,                 # patient id per image: the bootstrap resamples patients (None: each image its own)
+             subtypes=None,                 # 'normal'/'bacterial'/'viral' per image: subgroup sensitivities
+             paths=None,                    # image paths, kept in the predictions table
+             threshold: float = 0.5,        # the model's decision threshold (reported beside 0.5)
+             temperature: float | None = None,  # the model's temperature, if calibrated (None: fitted here, in sample, and said so)
+             p_uncalibrated=None,           # P(pneumonia) before the temperature, for the calibration figures
+             class_probs=None,              # (N, C) class probabilities of a 3-class model: subtype AUROCs and confusion
+             n_boot: int = 1000,            # patient-bootstrap replicates
+             seed: int = 0,                 # bootstrap seed
+             confidence: float = 0.95,      # CI level
+             n_bins: int = 15,              # reliability-diagram bins (ECE)
+            ) -> EvalResult:
     "Metrics (+CIs) at `threshold` and 0.5, confusion matrices, reports, subgroups and calibration."
     y = as_binary(y_true)
     p = check_probs(p, len(y))

@@ -607,9 +607,17 @@ def train_resumable(trainer: Trainer, checkpoint: str | None):
         raise UnsafeCheckpointError(f'{checkpoint}: a file of this checkpoint holds more than plain tensors; refused ({e})') from None
 
 
-def train(data, preset: str = 'tiny-test', model_name: str | None = None, epochs: float | None = None,
-          output_dir='runs/train', resume=None, model_dir=None, callbacks=(), trainer_args: dict | None = None,
-          **overrides) -> Path:
+def train(data,                            # data.csv table, manifest, folder, .npz or DataFrame (split by patient if it has no val rows)
+          preset: str = 'tiny-test',       # a key of TRAIN_PRESETS
+          model_name: str | None = None,   # start from this instead of the preset's model: hub id, folder, weights file or offline preset
+          epochs: float | None = None,     # None: the preset's
+          output_dir='runs/train',         # checkpoints, log.csv, trainer_state.json, train_config.json, calibration.json
+          resume=None,                     # True: the last complete checkpoint in output_dir; or a checkpoint folder
+          model_dir=None,                  # where the trained model is saved (default output_dir/model)
+          callbacks=(),                    # extra transformers TrainerCallbacks
+          trainer_args: dict | None = None,  # extra TrainingArguments
+          **overrides,                     # any TrainConfig field, e.g. lr=3e-4, balance='weights'
+         ) -> Path:
     "Train preset `preset` (fields overridden by `overrides`) on `data`; returns the saved, calibrated model folder."
     cfg = get_preset(preset, model=model_name, epochs=epochs, **overrides)
     output_dir = Path(output_dir); model_dir = Path(model_dir) if model_dir else output_dir/'model'
