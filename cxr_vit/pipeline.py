@@ -515,6 +515,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {  # command -> (module, function(ar
     'predict': ('cxr_vit.inference', 'cli_predict', 'predict pneumonia probability for images'),
     'explain': ('cxr_vit.gradcam', 'cli_explain', 'Grad-CAM heatmaps for images'),
     'adapt': ('cxr_vit.adapt', 'cli_adapt', 'adapt a model to the unlabeled images of a new site'),
+    'robustness': ('cxr_vit.robustness', 'cli_robustness', 'AUROC, sensitivity and specificity under synthesized acquisition shifts'),
 }
 
 def _shift_for(model_src: str | None):
