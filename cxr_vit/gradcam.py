@@ -598,8 +598,17 @@ def _save_one(out: Path, e: Explanation, seen: set) -> dict:
                 overlay=f'{name}_{e.method}.png', map=f'{name}_{e.method}.npy', empty=e.empty,
                 **({'why_empty': f'nothing at this layer raises the {e.explained} score (the map is ReLU of the gradient-weighted activations)'} if e.empty else {}))
 
-def explain_paths(model: nn.Module, paths: Sequence, out_dir, method: str = 'gradcam', target='evidence', layer: str | None = None,
-                  batch_size: int = 8, progress: bool = True, preprocess: Callable | None = None) -> list[dict]:
+def explain_paths(
+    model: nn.Module,                    # the classifier to explain
+    paths: Sequence,                     # image files and/or folders (searched recursively); unreadable ones: error records
+    out_dir,                             # folder for the overlays, raw maps and summary.json (created)
+    method: str = 'gradcam',             # one of `METHODS`
+    target='evidence',                   # 'evidence' (`evidence_target`), 'predicted', or one class index or label
+    layer: str | None = None,            # module name for Grad-CAM; None: `default_layer(model)`
+    batch_size: int = 8,                 # images per forward and backward pass
+    progress: bool = True,               # show a progress bar
+    preprocess: Callable | None = None,  # (PIL images, model) -> pixel tensor; None: the model's own preprocessing
+) -> list[dict]:
     "Explain images and folders of images: overlays (.png), raw token maps (.npy) and `summary.json` in `out_dir`; returns the records."
     target, files, out = _target(model, target), expand_paths(paths), Path(out_dir)   # unreadable or missing files: error records
     out.mkdir(parents=True, exist_ok=True)

@@ -296,10 +296,20 @@ def compare_scores(y_true, scores: Mapping[str, np.ndarray], patients=None, thre
     return out
 
 # %% ../nbs/07_robustness.ipynb #99a654f7
-def robustness_table(model, df: pd.DataFrame, shifts: Mapping[str, Callable] | None = None, batch_size: int = 64,
-                     n_boot: int = 200, seed: int = 0, progress: bool = True, *, threshold: float | None = None,
-                     predict: Callable | None = None, tolerance: float = 0.01,
-                     confidence: float = 0.95) -> pd.DataFrame:
+def robustness_table(
+    model,                                         # a cxr_vit model; None when `predict` is given
+    df: pd.DataFrame,                              # path, label[, patient] (no patient: each image its own)
+    shifts: Mapping[str, Callable] | None = None,  # name -> shift ('L' image -> 'L' image, same size); None: `SHIFTS`
+    batch_size: int = 64,                          # images decoded and scored at a time
+    n_boot: int = 200,                             # patient-bootstrap replicates; 0: no CIs (NaN), verdicts 'unclear'
+    seed: int = 0,                                 # seed of the bootstrap
+    progress: bool = True,                         # show a progress bar
+    *,
+    threshold: float | None = None,                # for sens / spec; None: the model's stored one (0.5 with no model)
+    predict: Callable | None = None,               # PIL 'L' images -> P(pneumonia); None: `predict_proba` of `model`
+    tolerance: float = 0.01,                       # the AUROC drop the verdict allows
+    confidence: float = 0.95,                      # level of the CIs
+) -> pd.DataFrame:
     "Clean vs every shift on the images of `df` (path, label[, patient]): AUROC + CIs, paired change, sens/spec."
     shifts = SHIFTS if shifts is None else shifts
     missing = {'path', 'label'} - set(df.columns)
