@@ -3,7 +3,7 @@
     python tools/ship_default_model.py --model runs/ablate/convstem-3class-30ep/model --eval runs/final-eval30 \
         --train-dir runs/ablate/convstem-3class-30ep --row convstem-3class-30ep
 
---eval is the --out folder of `cxr_vit evaluate` (metrics.json) and of `tools/robustness.py` (robustness.csv)
+--eval is the --out folder of `cxr_vit evaluate` (metrics.json) and of `cxr_vit robustness` (robustness.csv)
 on the validation split; --train-dir is the training folder (train_config.json, trainer_state.json).
 The weights are copied as saved (safetensors + config.json); README.md is the model card.
 """
