@@ -112,7 +112,8 @@ def eval_row(name: str, data: str, out: Path) -> dict:
     what, members = EVAL_ROWS[name]
     models = [load_model(out/m/'model') for m in members]
     cfg = json.loads((out/members[0]/'train_config.json').read_text())
-    table = split_table(data, get_preset(cfg['preset'], calib_frac=cfg['calib_frac'], shift_frac=cfg['shift_frac']))
+    table = split_table(data, get_preset(cfg['preset'], calib_frac=cfg['calib_frac'], shift_frac=cfg.get('shift_frac', BASE['shift_frac'])))
+    # (t-base's train_config.json predates the shift_frac field: it was trained with BASE's)
     labels = get_cxr(models[0])['labels']
     predict = lambda items: np.mean([predict_class_probs(m, items, batch_size=128) for m in models], axis=0)
     calib = table[table.split == 'calib']
