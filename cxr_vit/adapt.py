@@ -19,7 +19,8 @@ from torch import nn
 from .data import progress_bar
 from .decode import read_xray
 from .inference import expand_paths, predict_logits, shift_distance
-from .model import get_cxr, load_model, preprocess, save_model, update_cxr
+from .model import load_model, save_model
+from .preprocessing import get_cxr, preprocess, update_cxr
 
 log = logging.getLogger(__name__)
 

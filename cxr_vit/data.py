@@ -8,7 +8,7 @@ duplicates and unreadable files by name."""
 
 # %% ../nbs/01_data.ipynb #f3bb1eed
 from __future__ import annotations
-import argparse, functools, hashlib, json, logging, os, platform, re
+import argparse, functools, hashlib, json, logging, os, platform, re, warnings
 from importlib import metadata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -127,8 +127,11 @@ def write_synthetic_image(path, value: int = 128, size: int = 32, seed: int = 0)
 def read_manifest(csv) -> pd.DataFrame:
     "Table from a CSV manifest with columns `path,label[,patient_id][,split][,subtype]`."
     csv = Path(csv)
-    try: m = pd.read_csv(csv, dtype=str, keep_default_na=False, encoding_errors='surrogateescape')
-    except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as e:
+    try:
+        with warnings.catch_warnings():   # rows longer than the header: an error, not a shifted index or lost fields
+            warnings.simplefilter('error', pd.errors.ParserWarning)
+            m = pd.read_csv(csv, dtype=str, keep_default_na=False, encoding_errors='surrogateescape', index_col=False)
+    except (pd.errors.EmptyDataError, pd.errors.ParserError, pd.errors.ParserWarning, UnicodeDecodeError) as e:
         raise DatasetError(f"{csv}: not a readable CSV manifest ({type(e).__name__}: {e})") from None
     missing = {'path', 'label'} - set(m.columns)
     if missing: raise DatasetError(f"{csv}: manifest lacks column(s) {sorted(missing)}; has {list(m.columns)}")

@@ -33,8 +33,9 @@ from torch import nn
 from .data import printable, progress_bar, write_atomic
 from .decode import read_xray
 from .inference import class_probs, decision_threshold, expand_paths, pneumonia_probability
-from .model import body_box, get_cxr, input_size, load_model, pair
-from .model import preprocess as model_preprocess
+from .model import load_model
+from .preprocessing import body_box, get_cxr, input_size, pair
+from .preprocessing import preprocess as model_preprocess
 
 _log = logging.getLogger(__name__)
 

@@ -23,7 +23,8 @@ from transformers import PreTrainedModel
 
 from .data import LABELS, SUBTYPES, progress_bar, save_table, walk_images
 from .decode import read_xray
-from .model import get_cxr, load_model, preprocess, update_cxr
+from .model import load_model
+from .preprocessing import get_cxr, preprocess, update_cxr
 
 _log = logging.getLogger(__name__)
 

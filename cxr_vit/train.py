@@ -27,7 +27,8 @@ from .data import (SUBTYPES, DatasetError, check_leakage, hold_out_shift, parse_
 from .decode import read_xray
 from .inference import (apply_temperature, choose_threshold, fit_shift_reference, fit_temperature, pneumonia_probability,
                               predict_logits, threshold_transfer, viral_share)
-from .model import REFERENCE_PREPROCESSING, body_box, build_model, get_cxr, make_preprocessing, preprocess, save_model, update_cxr
+from .model import build_model, save_model
+from .preprocessing import REFERENCE_PREPROCESSING, body_box, get_cxr, make_preprocessing, preprocess, update_cxr
 
 log = logging.getLogger(__name__)
 

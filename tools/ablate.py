@@ -18,7 +18,8 @@ from pathlib import Path
 from transformers import ViTConfig, ViTForImageClassification
 
 from cxr_vit.data import LABELS
-from cxr_vit.model import make_cxr, make_preprocessing, register_preset
+from cxr_vit.model import register_preset
+from cxr_vit.preprocessing import make_cxr, make_preprocessing
 from cxr_vit.train import AugmentConfig, get_preset, read_log, train
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -77,7 +78,8 @@ def eval_row(name: str, data: str, out: Path) -> dict:
     from cxr_vit.data import load_table
     from cxr_vit.decode import read_xray
     from cxr_vit.inference import predict_logits
-    from cxr_vit.model import get_cxr, load_model, update_cxr
+    from cxr_vit.model import load_model
+    from cxr_vit.preprocessing import get_cxr, update_cxr
     from cxr_vit.train import XrayDataset, compute_metrics, matched_crop_pct
     what, base, how = EVAL_ROWS[name]
     cfg = json.loads((out/base/'train_config.json').read_text())

@@ -16,7 +16,8 @@ import numpy as np
 
 from cxr_vit.data import write_atomic
 from cxr_vit.inference import fit_shift_reference, pneumonia_probability, predict_class_probs
-from cxr_vit.model import SHIFT_FILE, get_cxr, load_model, save_model, update_cxr
+from cxr_vit.model import load_model, save_model
+from cxr_vit.preprocessing import SHIFT_FILE, get_cxr, update_cxr
 from cxr_vit.train import XrayDataset, get_preset, split_table
 
 

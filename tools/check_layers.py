@@ -12,7 +12,7 @@ PKG = Path(__file__).resolve().parents[1]/'cxr_vit'
 
 
 def notebook_of(py: Path) -> str | None:
-    "The notebook a module is exported from ('02a_inference'), or None for hand-written files."
+    "The notebook a module is exported from ('01a_preprocessing'), or None for hand-written files."
     m = re.search(r'File to edit: \.\./nbs/(\S+)\.ipynb', py.read_text(encoding='utf-8')[:2000])
     return m and m.group(1)
 

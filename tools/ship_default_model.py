@@ -14,7 +14,8 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from cxr_vit.model import SHIFT_FILE, get_cxr, load_model, model_card  # noqa: E402
+from cxr_vit.model import load_model, model_card
+from cxr_vit.preprocessing import SHIFT_FILE, get_cxr  # noqa: E402
 
 
 def _ci(m: dict) -> str:

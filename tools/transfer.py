@@ -26,7 +26,8 @@ from sklearn.metrics import roc_auc_score
 
 from cxr_vit.data import write_atomic
 from cxr_vit.inference import choose_threshold, predict_class_probs, threshold_transfer
-from cxr_vit.model import get_cxr, load_model
+from cxr_vit.model import load_model
+from cxr_vit.preprocessing import get_cxr
 from cxr_vit.robustness import SITES, robustness_table
 from cxr_vit.train import AugmentConfig, get_preset, pretrain, split_table, train
 
