@@ -34,7 +34,7 @@ from .data import printable, progress_bar, write_atomic
 from .decode import read_xray
 from .inference import class_probs, decision_threshold, expand_paths, pneumonia_probability
 from .model import load_model
-from .preprocessing import body_box, get_cxr, input_size, pair
+from .preprocessing import body_box, geometry, get_cxr, pair
 from .preprocessing import preprocess as model_preprocess
 
 _log = logging.getLogger(__name__)
@@ -307,15 +307,8 @@ def to_image(token_map: np.ndarray, size: tuple[int, int], preprocessing: dict |
         return out
     if not preprocessing or (preprocessing.get('resize', 'squash') == 'squash' and preprocessing.get('crop_pct', 1.0) == 1.0):
         return upsample(np.asarray(token_map)[None], (H, W))[0]
-    h, w = input_size(preprocessing)
-    c, mode = preprocessing.get('crop_pct', 1.0), preprocessing['resize']
-    bh, bw = round(h / c), round(w / c)                               # size before the final centre crop
-    if mode == 'squash': rh, rw = bh, bw
-    else:
-        s = max(bh / H, bw / W) if mode == 'crop' else min(bh / H, bw / W)
-        rh, rw = max(1, round(H * s)), max(1, round(W * s))
-    (pt, pl), (ch, cw) = ((bh - rh) // 2, (bw - rw) // 2) if mode == 'pad' else (0, 0), (bh, bw) if mode == 'pad' else (rh, rw)
-    top, left = int(round((ch - h) / 2)), int(round((cw - w) / 2))     # torchvision's center_crop offsets
+    g = geometry(preprocessing, H, W)                                 # the way in (cxr_vit.preprocessing), inverted
+    (h, w), (rh, rw), (pl, pt), (top, left) = g['size'], g['resized'], g['pad'][:2], g['offset']
     gy = ((np.arange(H) + 0.5) * rh / H + pt - top) / h * 2 - 1        # original pixel centre -> [-1, 1] input coords
     gx = ((np.arange(W) + 0.5) * rw / W + pl - left) / w * 2 - 1
     grid = torch.from_numpy(np.stack(np.meshgrid(gx, gy), -1)[None].astype(np.float32))

@@ -29,7 +29,8 @@ _log = logging.getLogger(__name__)
 
 # %% auto #0
 __all__ = ['RESIZE_POLICIES', 'INTENSITY_POLICIES', 'CROP_POLICIES', 'SHIFT_FILE', 'CXR_KEYS', 'REFERENCE_PREPROCESSING',
-           'make_preprocessing', 'pair', 'input_size', 'make_cxr', 'get_cxr', 'update_cxr', 'body_box', 'preprocess']
+           'make_preprocessing', 'pair', 'input_size', 'make_cxr', 'get_cxr', 'update_cxr', 'body_box', 'geometry',
+           'preprocess']
 
 # %% ../nbs/01a_preprocessing.ipynb #54b4fb0f
 RESIZE_POLICIES = ('squash', 'crop', 'pad')
@@ -166,6 +167,22 @@ def body_box(img: Image.Image, frac: float = 0.1, margin: float = 0.02, min_side
     return (round(l * W), round(t * H), round(r * W), round(b * H))
 
 
+def geometry(prep: dict, H: int, W: int) -> dict:
+    """Where an H x W image goes on its way in: resized to `resized` (h, w), padded by `pad` (left, top, right, bottom)
+    onto `canvas`, then centre-cropped at `offset` (top, left) to `size`, the network input. `preprocess` runs it
+    forward; Grad-CAM's `to_image` inverts it."""
+    h, w = input_size(prep)
+    bh, bw = round(h / prep.get('crop_pct', 1.0)), round(w / prep.get('crop_pct', 1.0))   # before the centre crop
+    if prep['resize'] == 'squash': rh, rw = bh, bw
+    else:
+        s = max(bh / H, bw / W) if prep['resize'] == 'crop' else min(bh / H, bw / W)
+        rh, rw = max(1, round(H * s)), max(1, round(W * s))
+    dh, dw = (bh - rh, bw - rw) if prep['resize'] == 'pad' else (0, 0)       # 'pad': black borders, centred
+    ch, cw = rh + dh, rw + dw
+    return dict(resized=(rh, rw), pad=(dw // 2, dh // 2, dw - dw // 2, dh - dh // 2), canvas=(ch, cw),
+                offset=(int(round((ch - h) / 2)), int(round((cw - w) / 2))), size=(h, w))   # torchvision's center_crop offsets
+
+
 def _image_tensor(img: Image.Image | str | os.PathLike, prep: dict) -> torch.Tensor:
     "One image -> normalised (C, H, W) float tensor."
     if not isinstance(img, Image.Image): img = read_xray(img)
@@ -177,18 +194,10 @@ def _image_tensor(img: Image.Image | str | os.PathLike, prep: dict) -> torch.Ten
     if prep.get('crop') == 'body': img = img.crop(body_box(img))   # before equalizing: the histogram of the body only
     if prep.get('intensity') == 'equalize': img = ImageOps.equalize(img.convert('L'))
     x = TF.to_dtype(TF.pil_to_tensor(img.convert(mode)), torch.float32, scale=True)
-    h, w = input_size(prep)
-    bh, bw = round(h / prep.get('crop_pct', 1.0)), round(w / prep.get('crop_pct', 1.0))  # before the crop
-    interp = InterpolationMode(prep.get('interpolation', 'bilinear'))
-    H, W = x.shape[-2:]
-    if prep['resize'] == 'squash': x = TF.resize(x, [bh, bw], interpolation=interp, antialias=True)
-    else:
-        s = max(bh / H, bw / W) if prep['resize'] == 'crop' else min(bh / H, bw / W)
-        x = TF.resize(x, [max(1, round(H * s)), max(1, round(W * s))], interpolation=interp, antialias=True)
-        if prep['resize'] == 'pad':  # black borders, centred
-            dh, dw = bh - x.shape[-2], bw - x.shape[-1]
-            x = TF.pad(x, [dw // 2, dh // 2, dw - dw // 2, dh - dh // 2], fill=0.0)
-    x = TF.center_crop(x, [h, w])
+    g = geometry(prep, *x.shape[-2:])
+    x = TF.resize(x, list(g['resized']), interpolation=InterpolationMode(prep.get('interpolation', 'bilinear')), antialias=True)
+    if any(g['pad']): x = TF.pad(x, list(g['pad']), fill=0.0)
+    x = TF.center_crop(x, list(g['size']))
     return TF.normalize(x, prep['mean'], prep['std'])
 
 
