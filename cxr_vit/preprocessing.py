@@ -64,7 +64,7 @@ def make_preprocessing(image_size: int | Sequence[int] = 224, channels: int = 3,
 
 REFERENCE_PREPROCESSING = make_preprocessing(224, 3, 0.5, 0.5, 'squash')  # the reference recipe
 
-
+# %% ../nbs/01a_preprocessing.ipynb #a1d0e103
 def pair(v) -> tuple[int, int]:
     "(height, width) of a size given as one number (a square) or two."
     return (int(v), int(v)) if np.ndim(v) == 0 else (int(v[0]), int(v[1]))
@@ -124,7 +124,7 @@ def get_cxr(model_or_cfg: PreTrainedModel | PretrainedConfig | dict) -> dict:
         cxr = _cxr_from_config(config)
     return cxr
 
-
+# %% ../nbs/01a_preprocessing.ipynb #a1d0e110
 def update_cxr(model: PreTrainedModel, **changes) -> dict:
     "Set cxr fields (e.g. `threshold`, `temperature`, `train_patients`) on `model.config.cxr`, validated."
     cxr = copy.deepcopy(get_cxr(model))
@@ -166,7 +166,7 @@ def body_box(img: Image.Image, frac: float = 0.1, margin: float = 0.02, min_side
     if b - t < min_side or r - l < min_side: return (0, 0, W, H)
     return (round(l * W), round(t * H), round(r * W), round(b * H))
 
-
+# %% ../nbs/01a_preprocessing.ipynb #a1d0e115
 def geometry(prep: dict, H: int, W: int) -> dict:
     """Where an H x W image goes on its way in: resized to `resized` (h, w), padded by `pad` (left, top, right, bottom)
     onto `canvas`, then centre-cropped at `offset` (top, left) to `size`, the network input. `preprocess` runs it
@@ -182,7 +182,7 @@ def geometry(prep: dict, H: int, W: int) -> dict:
     return dict(resized=(rh, rw), pad=(dw // 2, dh // 2, dw - dw // 2, dh - dh // 2), canvas=(ch, cw),
                 offset=(int(round((ch - h) / 2)), int(round((cw - w) / 2))), size=(h, w))   # torchvision's center_crop offsets
 
-
+# %% ../nbs/01a_preprocessing.ipynb #a1d0e118
 def _image_tensor(img: Image.Image | str | os.PathLike, prep: dict) -> torch.Tensor:
     "One image -> normalised (C, H, W) float tensor."
     if not isinstance(img, Image.Image): img = read_xray(img)
