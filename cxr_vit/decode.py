@@ -36,6 +36,7 @@ class XrayReadError(ValueError):
         super().__init__(f'{path}: {problem}')
     def __reduce__(self): return (type(self), (self.path, self.problem))  # survives pickling (DataLoader workers)
 
+# %% ../nbs/00_decode.ipynb #8b8a2881
 class MissingFileError(XrayReadError, FileNotFoundError): "The path does not exist (also a `FileNotFoundError`)."
 class EmptyFileError(XrayReadError): "The file has 0 bytes."
 class NotAnImageError(XrayReadError): "The file is not in a format we read (JPEG, PNG, BMP, TIFF, GIF, DICOM)."
@@ -59,6 +60,7 @@ MIN_SIDE = 16                # px: anything smaller is an icon, not an X-ray
 MAX_PIXELS = 8192 * 8192     # default `max_pixels`: a generous 8k square (real CXRs are <= ~4300 x 4300)
 NPZ_SEP = '::'               # 'file.npz::key/index' names one image inside a MedMNIST archive
 
+# %% ../nbs/00_decode.ipynb #3406a03e
 def is_image_file(path) -> bool:
     "Does `path`'s suffix say it is an image `read_xray` reads? (macOS '._*' and '.DS_Store' files never are.)"
     name = Path(path).name
@@ -75,6 +77,7 @@ def _is_dicom(path: Path, head: bytes) -> bool:
     if path.suffix.lower() in DICOM_EXTS or head[128:132] == b'DICM': return True
     return path.suffix == '' and _starts_with_dicom_tag(head)
 
+# %% ../nbs/00_decode.ipynb #6661fcaa
 def read_xray(path, *, max_pixels: int = MAX_PIXELS) -> Image.Image:
     "Read a JPEG/PNG/BMP/TIFF/GIF, DICOM or 'file.npz::key/index' as an 8-bit grayscale 'L' image (bright = dense)."
     if NPZ_SEP in str(path): im = _read_npz(str(path), max_pixels)
@@ -98,6 +101,7 @@ def _check_size(path, w: int, h: int, max_pixels: int):
                                      ' (a decompression bomb or not an X-ray); raise max_pixels if it is genuine')
     if min(w, h) < MIN_SIDE: raise TinyImageError(path, f'image is {w}x{h}, a side is under {MIN_SIDE} px')
 
+# %% ../nbs/00_decode.ipynb #c9647a28
 def _scale(path, a: np.ndarray, lo: float | None = None, hi: float | None = None) -> np.ndarray:
     "Map `a` linearly from [lo, hi] (default: its own min and max) to uint8 0..255."
     a = np.asarray(a, dtype=np.float64)
@@ -107,6 +111,7 @@ def _scale(path, a: np.ndarray, lo: float | None = None, hi: float | None = None
     if hi <= lo: raise ConstantImageError(path, f'all pixels are equal ({lo:g}): nothing to classify')
     return np.round((np.clip(a, lo, hi) - lo) * (255.0 / (hi - lo))).astype(np.uint8)
 
+# %% ../nbs/00_decode.ipynb #d8e7ccf1
 def _array_to_l(path, a: np.ndarray) -> Image.Image:
     "A 2-D (or H x W x 1/3/4) array to an 'L' image: uint8 as is, anything else min-max scaled."
     if a.ndim == 3 and a.shape[-1] == 1: a = a[..., 0]
@@ -132,6 +137,7 @@ def _strict_truncation():
             _strict['active'] -= 1
             if _strict['active'] == 0: ImageFile.LOAD_TRUNCATED_IMAGES = _strict['saved']
 
+# %% ../nbs/00_decode.ipynb #fadc920f
 _SIGNATURES = [(b'\xff\xd8\xff', 'JPEG'), (b'\x89PNG\r\n\x1a\n', 'PNG'), (b'GIF8', 'GIF'), (b'BM', 'BMP'),
                (b'II*\x00', 'TIFF'), (b'MM\x00*', 'TIFF'), (b'RIFF', 'RIFF/WebP'), (b'%PDF', 'PDF'), (b'PK\x03\x04', 'ZIP'),
                (b'\x00\x00\x00\x0cjP', 'JPEG 2000'), (b'<', 'HTML/XML')]
@@ -144,6 +150,7 @@ def _sniff(path) -> str | None:
     try: head.decode('utf-8'); return 'text'
     except UnicodeDecodeError: return None
 
+# %% ../nbs/00_decode.ipynb #cb30474c
 def _pil_to_l(path, im: Image.Image) -> Image.Image:
     "Any PIL mode to 'L' (see 'Modes' above for the choices)."
     if im.mode == 'L': return im.copy()
@@ -154,6 +161,7 @@ def _pil_to_l(path, im: Image.Image) -> Image.Image:
     if im.mode in ('1', 'RGB'): return im.convert('L')
     return im.convert('RGB').convert('L')  # CMYK, YCbCr, LAB, HSV
 
+# %% ../nbs/00_decode.ipynb #083697c3
 def _read_pil(path: Path, max_pixels: int) -> Image.Image:
     try:
         im = Image.open(path, formats=PIL_FORMATS)
@@ -199,6 +207,7 @@ def _dicom_plugin(uid: str) -> str:
         if uid.startswith(prefix): return pkgs
     return 'pylibjpeg pylibjpeg-libjpeg pylibjpeg-openjpeg  (or python-gdcm)'
 
+# %% ../nbs/00_decode.ipynb #e1ce2b86
 def _import_pydicom(path):
     "pydicom, imported only when a DICOM file is read (it is the optional [dicom] extra)."
     try:
@@ -208,6 +217,7 @@ def _import_pydicom(path):
         raise MissingDependencyError(path, f'reading DICOM needs pydicom>=3 ({e}): pip install "cxr_vit[dicom]"') from e
     return pydicom
 
+# %% ../nbs/00_decode.ipynb #d660cdb1
 def _dcmread(path: Path):
     "Read a DICOM dataset; files without the 128-byte preamble + 'DICM' are read with force=True."
     pydicom = _import_pydicom(path)
@@ -229,6 +239,7 @@ def _dcmread(path: Path):
             pydicom.uid.ExplicitVRLittleEndian if little else pydicom.uid.ExplicitVRBigEndian)
     return ds
 
+# %% ../nbs/00_decode.ipynb #a0f4d51c
 def _dicom_pixels(path, ds, max_pixels: int) -> np.ndarray:
     "The stored pixel values as an array, after checking what is there and how big it claims to be."
     if not any(k in ds for k in ('PixelData', 'FloatPixelData', 'DoubleFloatPixelData')):
@@ -251,6 +262,7 @@ def _dicom_pixels(path, ds, max_pixels: int) -> np.ndarray:
         raise MultiFrameError(path, f'DICOM pixel array has shape {a.shape}; expected a single 2-D image')
     return a
 
+# %% ../nbs/00_decode.ipynb #c37ca049
 def _prepare_voi_lut(ds, a: np.ndarray) -> np.ndarray:
     """Work around pydicom 3.0's `apply_voi_lut`, which indexes a LUT with the dtype of its *entries*: with 8-bit
     entries, indices over 255 wrap. Declare the (our own, just read) LUTs 16-bit (same values), and give the
@@ -261,6 +273,7 @@ def _prepare_voi_lut(ds, a: np.ndarray) -> np.ndarray:
     if a.dtype.kind == 'f' and np.array_equal(a, np.round(a)): a = a.astype(np.int64)
     return a
 
+# %% ../nbs/00_decode.ipynb #6af9dcf9
 def _voi_range(ds, a: np.ndarray) -> tuple[float, float] | None:
     "The output range of the VOI transform `ds` declares (LUT or window), or None if it declares none."
     from pydicom.pixels import apply_voi_lut
@@ -272,6 +285,7 @@ def _voi_range(ds, a: np.ndarray) -> tuple[float, float] | None:
     else: return None
     return float(out.min()), float(out.max())
 
+# %% ../nbs/00_decode.ipynb #69dc2590
 def _read_dicom(path: Path, max_pixels: int) -> Image.Image:
     "DICOM -> 'L'; a header element pydicom cannot convert (a corrupted VR or value) is a named `DicomError`."
     ds = _dcmread(path)  # imports pydicom, or says how to install it
@@ -280,6 +294,7 @@ def _read_dicom(path: Path, max_pixels: int) -> Image.Image:
     except Exception as e:  # pydicom converts elements lazily: a damaged one fails on first access, anywhere below
         raise DicomError(path, f'malformed DICOM element ({type(e).__name__}: {e})') from e
 
+# %% ../nbs/00_decode.ipynb #7574d9b8
 def _dicom_to_l(path: Path, ds, max_pixels: int) -> Image.Image:
     "Stored values -> modality LUT -> VOI LUT/window (or min-max) -> MONOCHROME1 inversion -> 8-bit 'L'."
     from pydicom.pixels import apply_modality_lut, apply_voi_lut
@@ -305,6 +320,7 @@ def npz_ref(npz_path, key: str, index: int) -> str:
     "A string `read_xray` reads as image `index` of array `key` in `npz_path`, e.g. 'chest.npz::train_images/17'."
     return f'{npz_path}{NPZ_SEP}{key}/{int(index)}'
 
+# %% ../nbs/00_decode.ipynb #2e559fb0
 def parse_npz_ref(ref: str) -> tuple[Path, str, int]:
     "Split 'file.npz::key/index' into (path, key, index)."
     path, sep, rest = str(ref).rpartition(NPZ_SEP)
@@ -313,12 +329,14 @@ def parse_npz_ref(ref: str) -> tuple[Path, str, int]:
         raise NpzRefError(ref, "not a MedMNIST reference of the form 'file.npz::key/index' (e.g. 'x.npz::train_images/17')")
     return Path(path), key, int(idx)
 
+# %% ../nbs/00_decode.ipynb #5990a251
 _CACHE_BYTES = 256 * 2**20  # arrays up to this size are loaded once and kept (2 at most); bigger ones are sliced
 
 @lru_cache(maxsize=2)
 def _npz_array(path: str, mtime: float, key: str) -> np.ndarray:
     with np.load(path, allow_pickle=False) as f: return f[key]
 
+# %% ../nbs/00_decode.ipynb #d66b0ea3
 def _npz_item(path: Path, key: str, index: int, ref: str, max_pixels: int) -> np.ndarray:
     "Item `index` of array `key`, read without loading the whole array when it is big."
     try: zf = zipfile.ZipFile(path)
@@ -329,6 +347,7 @@ def _npz_item(path: Path, key: str, index: int, ref: str, max_pixels: int) -> np
     except (ValueError, OSError, EOFError, zipfile.BadZipFile) as e:
         raise CorruptImageError(ref, f'array {key!r} is damaged ({type(e).__name__}: {e})') from e
 
+# %% ../nbs/00_decode.ipynb #8ea8c779
 def _npz_member_item(zf: zipfile.ZipFile, path: Path, key: str, index: int, ref: str, max_pixels: int) -> np.ndarray:
     "Read the header of member `key`.npy, check key, index and size, then return one item (cached or by seeking)."
     names = [n[:-4] for n in zf.namelist() if n.endswith('.npy')]
@@ -348,6 +367,7 @@ def _npz_member_item(zf: zipfile.ZipFile, path: Path, key: str, index: int, ref:
         if len(data) < item_bytes: raise TruncatedImageError(ref, f'array {key!r} ends before item {index}')
         return np.frombuffer(data, dtype=dtype).reshape(shape[1:]).copy()
 
+# %% ../nbs/00_decode.ipynb #7b3398a9
 def _read_npz(ref: str, max_pixels: int) -> Image.Image:
     path, key, index = parse_npz_ref(ref)
     if not path.is_file(): raise MissingFileError(ref, f'no such file {path}')
