@@ -36,6 +36,7 @@ LABELS = ('normal', 'pneumonia')  # the binary task, in logit order (reference: 
 SUBTYPES = ['normal', 'bacterial', 'viral']
 COLUMNS = ['path', 'label', 'subtype', 'patient', 'split']
 
+# %% ../nbs/01_data.ipynb #875e9046
 _PNEUMONIA_RE = re.compile(r'^(person\d+)_(bacteria|virus)_\d+', re.I)
 _NORMAL_RE = re.compile(r'^((?:NORMAL2-)?IM-\d+)-\d+', re.I)
 
@@ -53,6 +54,7 @@ def parse_kermany_name(name: str) -> dict:
 class DatasetError(ValueError):
     "A dataset (folder, manifest or .npz) that cannot be read as a chest X-ray table."
 
+# %% ../nbs/01_data.ipynb #5a1a6e50
 _LABEL_ALIASES = {'normal': ('normal', 'normal'), '0': ('normal', 'normal'), 'pneumonia': ('pneumonia', None),
                   '1': ('pneumonia', None), 'bacteria': ('pneumonia', 'bacterial'),
                   'bacterial': ('pneumonia', 'bacterial'), 'virus': ('pneumonia', 'viral'),
@@ -82,7 +84,7 @@ def _folder_meta(rel_parts: tuple[str, ...]) -> tuple[str | None, str | None, st
         elif split is None and key in _SPLIT_ALIASES: split = _SPLIT_ALIASES[key]
     return label, subtype, split
 
-
+# %% ../nbs/01_data.ipynb #59a7eb28
 def walk_images(root) -> Iterator[Path]:
     "Image files under `root` in sorted order: symlinked folders followed (each folder once), macOS clutter and hidden folders skipped."
     seen = set()   # (also dangling links with an image suffix: reading them says what is wrong, nothing is skipped silently)
@@ -94,7 +96,7 @@ def walk_images(root) -> Iterator[Path]:
         for f in sorted(filenames):
             if is_image_file(f): yield Path(dirpath)/f
 
-
+# %% ../nbs/01_data.ipynb #64e060b3
 def read_folder(root) -> pd.DataFrame:
     "Table of the images under a Kermany-style or class-folder `root`, at any depth."
     root = Path(root)
@@ -157,7 +159,7 @@ def read_manifest(csv) -> pd.DataFrame:
         log.warning("%s: %d file(s) listed more than once with the same label: kept once", csv, twice.sum())
     return df[~twice].reset_index(drop=True)
 
-
+# %% ../nbs/01_data.ipynb #948d40bd
 def _npy_header(z, key: str) -> tuple[tuple, np.dtype]:
     "Shape and dtype of an array in an open `.npz`, read from its header (the array itself is not loaded)."
     with z.zip.open(f'{key}.npy') as f:
@@ -166,7 +168,7 @@ def _npy_header(z, key: str) -> tuple[tuple, np.dtype]:
         shape, _, dtype = read(f)
     return shape, dtype
 
-
+# %% ../nbs/01_data.ipynb #991658dd
 def _npz_split(npz: Path, z, split: str) -> tuple[tuple, np.ndarray]:
     "The images' shape and the labels of one split of a MedMNIST `.npz`, checked: a stack of images, one 0/1 label each."
     from cxr_vit.decode import MIN_SIDE
@@ -183,7 +185,7 @@ def _npz_split(npz: Path, z, split: str) -> tuple[tuple, np.ndarray]:
         raise DatasetError(f"{npz}: {split}_labels must be 0 (normal) or 1 (pneumonia); found {', '.join(bad)}")
     return shape, labels
 
-
+# %% ../nbs/01_data.ipynb #bd225816
 def read_npz(npz) -> pd.DataFrame:
     "Table of a MedMNIST PneumoniaMNIST `.npz` (any size): one row per image, official splits kept."
     from cxr_vit.decode import npz_ref
@@ -219,7 +221,7 @@ def read_dataset(source=None, require_both_classes: bool = True) -> pd.DataFrame
                            f"(no {', '.join(missing)} images); pass require_both_classes=False to allow it")
     return df.reset_index(drop=True)
 
-
+# %% ../nbs/01_data.ipynb #f30b36d3
 def sample_dir() -> Path:
     "Folder of the small real sample shipped with the package (Kermany validation patients, CC BY 4.0)."
     import cxr_vit
@@ -230,13 +232,13 @@ def _rank(patient: str, seed: int) -> int:
     "A seeded, platform-independent pseudo-random rank for a patient id."
     return int.from_bytes(hashlib.sha256(f'{seed}:{patient}'.encode('utf-8', 'surrogateescape')).digest()[:8], 'big')
 
-
+# %% ../nbs/01_data.ipynb #96f89967
 def _patient_strata(df: pd.DataFrame) -> pd.Series:
     "Stratum per patient: its majority label, and for pneumonia its majority subtype (ties: alphabetical)."
     key = df.label.where(df.label == 'normal', 'pneumonia:' + df.subtype.fillna('unknown'))
     return key.groupby(df.patient).agg(lambda s: s.value_counts().sort_index().idxmax())
 
-
+# %% ../nbs/01_data.ipynb #c0023545
 def split_patients(df: pd.DataFrame, val_frac: float = 0.2, test_frac: float = 0.0, seed: int = 0) -> pd.DataFrame:
     "Copy of `df` with `split` set per patient (stratified, deterministic); official `test` rows are kept."
     if not (0 <= val_frac < 1 and 0 <= test_frac < 1 and val_frac + test_frac < 1):
@@ -262,7 +264,7 @@ def acquisition_series(patient: str) -> tuple[str, int] | None:
     m = _SERIES_RE.match(str(patient))
     return (m[1].rstrip('-').removesuffix('-IM'), int(m[2])) if m else None
 
-
+# %% ../nbs/01_data.ipynb #c7214c49
 def hold_out_shift(table: pd.DataFrame, frac: float = 0.1, split: str = 'train', to: str = 'shift') -> pd.DataFrame:
     "Copy of `table` with the `frac` lowest- and highest-numbered patients of every acquisition series among `split` rows moved to `to`."
     if not 0 < frac < 0.5: raise ValueError(f'frac={frac}: the share held out at each end must be in (0, 0.5)')
@@ -283,7 +285,7 @@ def hold_out_shift(table: pd.DataFrame, frac: float = 0.1, split: str = 'train',
 class LeakageError(DatasetError):
     "The same patient or the same image appears in two splits."
 
-
+# %% ../nbs/01_data.ipynb #42d326ad
 def file_digest(path: str) -> str:
     "SHA-1 of a file's bytes (of the array for `.npz` references)."
     if '::' in str(path): return hashlib.sha1(np.asarray(read_xray(path)).tobytes()).hexdigest()
@@ -292,13 +294,13 @@ def file_digest(path: str) -> str:
         for chunk in iter(lambda: f.read(1 << 20), b''): h.update(chunk)
     return h.hexdigest()
 
-
+# %% ../nbs/01_data.ipynb #a9a4f9cb
 def _multi_split(groups: pd.Series) -> pd.Series:
     "The keys of `groups` (key -> splits) that have more than one split, with their splits."
     splits = groups.agg(lambda s: sorted(set(s.dropna())))
     return splits[splits.map(len) > 1]
 
-
+# %% ../nbs/01_data.ipynb #e438d1cb
 def check_leakage(df: pd.DataFrame, digests: pd.Series | None = None, max_named: int = 10) -> None:
     "Raise `LeakageError` naming patients or byte-identical images found in more than one split."
     problems = []
@@ -316,7 +318,7 @@ def check_leakage(df: pd.DataFrame, digests: pd.Series | None = None, max_named:
 # %% ../nbs/01_data.ipynb #8fd820dd
 PROGRESS_ENV, STAGE_ENV = 'CXR_VIT_PROGRESS', 'CXR_VIT_STAGE'  # set by the pipeline runner for its stage kernels
 
-
+# %% ../nbs/01_data.ipynb #0791dcd5
 @functools.lru_cache(maxsize=None)
 def _terminal(path: str):
     "The runner's terminal, opened once for writing (None when there is none or it cannot be opened)."
@@ -389,7 +391,7 @@ def _source_mode(path: str) -> str:
         with Image.open(path) as im: return im.mode
     except Exception: return 'DICOM'    # read_xray read it and PIL cannot: pydicom did
 
-
+# %% ../nbs/01_data.ipynb #5dde0029
 def _inspect(path: str) -> tuple[str, str, str]:
     "(size, mode, error) of one image, decoding it fully through `read_xray` (every format it reads) to find broken files."
     try:
@@ -398,7 +400,7 @@ def _inspect(path: str) -> tuple[str, str, str]:
     except XrayReadError as e: return '', '', str(e).removeprefix(f'{path}: ')
     except Exception as e: return '', '', f'{type(e).__name__}: {e}'
 
-
+# %% ../nbs/01_data.ipynb #f70464ba
 def scan(source=None, val_frac: float = 0.2, test_frac: float = 0.0, seed: int = 0,
          progress: bool | None = None, shift=None) -> ScanReport:
     "Read, decode, fingerprint and split a dataset; report what was found (None: the embedded sample); `shift(paths) -> dict`: their shift."
@@ -442,7 +444,7 @@ def format_scan(r: ScanReport) -> str:
                       f"{s['flagged']:.1%} flagged as unlike them (about {s['flagged_on_validation']:.0%} on validation)"]
     return '\n'.join(lines)
 
-
+# %% ../nbs/01_data.ipynb #66da67e0
 def cli_scan(argv: list[str] | None = None, shift_for=None) -> int:
     "`cxr_vit data scan PATH [--json] [--model M]`: report what a dataset holds and the split it would make; `shift_for(M)`: the shift scorer."
     import argparse
@@ -473,22 +475,22 @@ def write_atomic(path, data: str | bytes) -> Path:
     finally: tmp.unlink(missing_ok=True)   # after a failure: no temporary left behind
     return path
 
-
+# %% ../nbs/01_data.ipynb #f3bc0889
 def printable(text: str) -> str:
     "`text` as any font or terminal can show it: bytes of a file name that are not UTF-8 become U+FFFD."
     return str(text).encode('utf-8', 'surrogateescape').decode('utf-8', 'replace')
 
-
+# %% ../nbs/01_data.ipynb #1d6fb072
 def save_table(df: pd.DataFrame, path) -> Path:
     "Write a data table as CSV, atomically."
     return write_atomic(path, df.to_csv(index=False))
 
-
+# %% ../nbs/01_data.ipynb #22efce34
 def load_table(path) -> pd.DataFrame:
     "Read a table written by `save_table` (empty cells are missing values; file names keep their bytes)."
     return pd.read_csv(path, dtype=str, encoding_errors='surrogateescape')
 
-
+# %% ../nbs/01_data.ipynb #31dd4752
 def versions() -> dict[str, str | None]:
     "Python, the platform and the packages that produce a result (`run.json`, `metrics.json`), from package metadata."
     def v(dist):
@@ -508,7 +510,7 @@ def read_table(source, require_both_classes: bool = True) -> pd.DataFrame:
         if set(COLUMNS) <= set(head): return load_table(src)
     return read_dataset(src, require_both_classes=require_both_classes)
 
-
+# %% ../nbs/01_data.ipynb #5157cb76
 def select_split(df: pd.DataFrame, split: str | None = None, where: str = 'data') -> pd.DataFrame:
     "Rows of `split`; with None, the `val` rows, or the whole table when it holds a single split (or none)."
     col = df['split'] if 'split' in df else pd.Series(np.nan, index=df.index, dtype=object)
