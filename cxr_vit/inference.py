@@ -46,7 +46,7 @@ def as_binary(y_true) -> np.ndarray:
         raise ValueError(f"labels must be 0/1, got values {np.unique(y)[:5].tolist()}")
     return y.astype(int)
 
-
+# %% ../nbs/02a_inference.ipynb #2f07a99d
 def check_probs(p, n: int | None = None) -> np.ndarray:
     "Probabilities as a float array; raises on NaN, values outside [0, 1] or a length mismatch."
     p = np.asarray(p, float)
@@ -55,7 +55,6 @@ def check_probs(p, n: int | None = None) -> np.ndarray:
     if not np.isfinite(p).all() or (p < 0).any() or (p > 1).any():
         raise ValueError("probabilities must be finite and in [0, 1]")
     return p
-
 
 # %% ../nbs/02a_inference.ipynb #ce0f4ed2
 def pneumonia_probability(class_probs, labels: Sequence[str]) -> np.ndarray:
@@ -67,13 +66,12 @@ def pneumonia_probability(class_probs, labels: Sequence[str]) -> np.ndarray:
     if 'normal' in low: return np.delete(p, low.index('normal'), axis=1).sum(1)
     raise ValueError(f"labels {list(labels)} have neither 'pneumonia' nor 'normal'")
 
-
+# %% ../nbs/02a_inference.ipynb #a9006499
 def viral_share(probs, labels: Sequence[str] = SUBTYPES) -> np.ndarray:
     "P(viral) / (P(viral) + P(bacterial)) per row of class probabilities: the viral-vs-bacterial score of a pneumonia."
     probs = np.asarray(probs, float)
     b, v = list(labels).index('bacterial'), list(labels).index('viral')
     return probs[:, v] / np.clip(probs[:, v] + probs[:, b], 1e-12, None)
-
 
 # %% ../nbs/02a_inference.ipynb #eb4696c3
 def _as_logits(x, kind: str = 'auto') -> np.ndarray:
@@ -88,13 +86,13 @@ def _as_logits(x, kind: str = 'auto') -> np.ndarray:
     x = np.clip(x, 1e-7, 1 - 1e-7)
     return special.logit(x) if x.ndim == 1 else np.log(x)
 
-
+# %% ../nbs/02a_inference.ipynb #44c028cd
 def apply_temperature(logits_or_probs, temperature: float, kind: str = 'auto') -> np.ndarray:
     "Probabilities after dividing the logits by `temperature`: p(positive) for 1-D input, softmax rows for 2-D."
     z = _as_logits(logits_or_probs, kind) / float(temperature)
     return special.expit(z) if z.ndim == 1 else special.softmax(z, axis=1)
 
-
+# %% ../nbs/02a_inference.ipynb #add3c417
 def _nll(z: np.ndarray, y: np.ndarray) -> float:
     if z.ndim == 1: return float(np.mean(np.logaddexp(0, z) - y * z))
     return float(np.mean(special.logsumexp(z, axis=1) - z[np.arange(len(y)), y]))
@@ -144,7 +142,7 @@ def decision_threshold(model: PreTrainedModel) -> float:
     t = get_cxr(model).get('threshold')
     return 0.5 if t is None else float(t)
 
-
+# %% ../nbs/02a_inference.ipynb #e3052a62
 def _head(model: PreTrainedModel) -> torch.nn.Module:
     "The classification head (`model.classifier`): its input is the pre-logit feature vector."
     head = getattr(model, 'classifier', None)
@@ -173,17 +171,17 @@ def predict_logits(model: PreTrainedModel, images_or_paths, batch_size: int = 32
     if not features: return z
     return z, torch.cat(feats) if feats else torch.zeros(0, getattr(model.config, 'hidden_size', 0))
 
-
+# %% ../nbs/02a_inference.ipynb #6bf691ce
 def class_probs(logits: torch.Tensor, model_or_cxr) -> np.ndarray:
     "Class probabilities from logits: softmax(logits / the stored temperature)."
     return torch.softmax(torch.as_tensor(logits).detach().float() / get_cxr(model_or_cxr).get('temperature', 1.0), -1).numpy()
 
-
+# %% ../nbs/02a_inference.ipynb #67ee626b
 def predict_class_probs(model: PreTrainedModel, images_or_paths, batch_size: int = 32, progress: bool = False) -> np.ndarray:
     "Class probabilities (N, classes), the stored temperature applied."
     return class_probs(predict_logits(model, images_or_paths, batch_size, progress), model)
 
-
+# %% ../nbs/02a_inference.ipynb #05b4acdd
 def predict_proba(model: PreTrainedModel, images_or_paths, batch_size: int = 32, progress: bool = False) -> np.ndarray:
     "P(pneumonia) for each image (PIL image or path), temperature applied (1 - P(normal) for a 3-class model)."
     return pneumonia_probability(predict_class_probs(model, images_or_paths, batch_size, progress), get_cxr(model)['labels'])
@@ -237,7 +235,7 @@ def shift_distance(reference: dict, features: torch.Tensor) -> np.ndarray:
     m = torch.einsum('ncd,de,nce->nc', d, reference['precision'], d)
     return m.min(1).values.clamp_min(0).sqrt().numpy()
 
-
+# %% ../nbs/02a_inference.ipynb #ce80fb3d
 def fit_shift_reference(model: PreTrainedModel, train_items, val_items, targets=None, batch_size: int = 64) -> dict:
     "Fit the shift score: class means and shared precision of pre-logit features on `train_items` (`targets`: class indices), scaled on `val_items`."
     from sklearn.covariance import LedoitWolf
@@ -251,7 +249,7 @@ def fit_shift_reference(model: PreTrainedModel, train_items, val_items, targets=
     return update_cxr(model, shift=dict(feature='pre-logits', n_train=len(f), n_val=len(val), val_median=float(np.median(val)),
                                         flag_above=float(np.quantile(val, 0.99))))['shift']
 
-
+# %% ../nbs/02a_inference.ipynb #fb929783
 def shift_summary(scores, model_or_cxr) -> dict:
     "A dataset's shift scores against the validation spread: median, its ratio to validation's, share flagged (~1% on validation)."
     s, scores = get_cxr(model_or_cxr).get('shift'), np.asarray(scores, float)
