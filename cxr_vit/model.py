@@ -50,7 +50,7 @@ class HubUnavailableError(ConnectionError):
 class RemoteCodeError(ValueError):
     "A model folder or repository whose config asks to run its own Python code (`auto_map`): cxr_vit never runs it."
 
-
+# %% ../nbs/02_model.ipynb #08c08ec6
 def _refuse_remote_code(src, config: dict | None = None):
     "Raise `RemoteCodeError` when a model's config (a dict, or `src/config.json`) asks for its own code (`auto_map`)."
     if config is None:
@@ -62,7 +62,7 @@ def _refuse_remote_code(src, config: dict | None = None):
                               f"{', '.join(sorted(config['auto_map']))}); cxr_vit never runs code from a model folder or "
                               f"repository, prompted or not: use a standard transformers architecture")
 
-
+# %% ../nbs/02_model.ipynb #3c826d79
 PRESETS: dict[str, Callable[..., PreTrainedModel]] = {}  # name -> fn(labels, image_size=None, **kw) -> untrained model
 
 
@@ -79,7 +79,7 @@ KNOWN_CONFIGS = {  # architectures known without the hub (for pretrained=False a
                                         intermediate_size=3072, image_size=224, patch_size=16, num_channels=3),
 }
 
-
+# %% ../nbs/02_model.ipynb #dc52b52b
 def _hub_offline() -> bool:
     "Is the hub disabled by the environment (read now, not at import)?"
     flags = (os.environ.get(v, '') for v in ('HF_HUB_OFFLINE', 'TRANSFORMERS_OFFLINE'))
@@ -192,7 +192,7 @@ def _build_preset(name: str, labels: list[str], image_size: int | None, **kwargs
     cxr = getattr(model.config, 'cxr', None)
     return model, (cxr['preprocessing'] if cxr else _preprocessing_from_config(model.config))
 
-
+# %% ../nbs/02_model.ipynb #f73a6a8b
 def _build_hf(name: str, labels: list[str], pretrained: bool, image_size: int | None, **kwargs):
     "A HF image-classification model by hub id or folder, with a fresh head for `labels`."
     local = Path(name).is_dir()
@@ -223,7 +223,7 @@ def _build_hf(name: str, labels: list[str], pretrained: bool, image_size: int | 
     if image_size and pretrained: prep = {**prep, 'image_size': image_size}
     return model, prep
 
-
+# %% ../nbs/02_model.ipynb #9c717267
 def _build_file(path: str, labels: list[str], image_size: int | None, **kwargs):
     "A weights file to fine-tune (`.safetensors`, the reference `.pth`): read by `load_model`, built as a model folder."
     import tempfile
@@ -231,7 +231,7 @@ def _build_file(path: str, labels: list[str], image_size: int | None, **kwargs):
         save_model(load_model(path, **kwargs), tmp)
         return _build_hf(tmp, labels, True, image_size)
 
-
+# %% ../nbs/02_model.ipynb #298aa1c4
 def build_model(name: str, labels: Sequence[str] = LABELS, pretrained: bool = True,
                 image_size: int | None = None, **kwargs) -> PreTrainedModel:
     "A classifier for `labels` from a preset name, a HF hub id, a model folder or a weights file; `config.cxr` filled in."
