@@ -51,6 +51,7 @@ __all__ = ['METHODS', 'find_blocks', 'default_layer', 'DegenerateLayerError', 't
 # %% ../nbs/05_gradcam.ipynb #d129b354
 _PRE_ATTN_NORMS = ('layernorm_before', 'norm1', 'ln_1', 'layer_norm1')  # transformers ViT/DeiT/BEiT, timm/Dinov2, CLIP-like
 
+
 def find_blocks(model: nn.Module) -> tuple[str, nn.ModuleList]:
     "Name and list of the transformer blocks (`vit.layers` in transformers 5, `vit.encoder.layer` in 4.x, timm `blocks`)."
     n = getattr(getattr(model, 'config', None), 'num_hidden_layers', None)
@@ -60,6 +61,7 @@ def find_blocks(model: nn.Module) -> tuple[str, nn.ModuleList]:
     if not cands: raise ValueError(f'{type(model).__name__}: no transformer blocks found (a ModuleList named layers/layer/blocks)')
     return cands[0]
 
+# %% ../nbs/05_gradcam.ipynb #ec004acb
 def default_layer(model: nn.Module) -> str:
     "Name of the input of the last block's attention: the last block's pre-attention norm."
     name, blocks = find_blocks(model)
@@ -83,6 +85,7 @@ def token_grid(model: nn.Module, pixel_values: torch.Tensor) -> tuple[int, int]:
     h, w = pixel_values.shape[-2:]
     return h // ph, w // pw
 
+# %% ../nbs/05_gradcam.ipynb #2fb2434c
 def patch_tokens(tokens: torch.Tensor, grid: tuple[int, int]) -> torch.Tensor:
     "Drop the prefix tokens (CLS, distillation, registers) of (N, L, C) tokens: the last gh*gw are the patches."
     n_prefix = tokens.shape[1] - grid[0] * grid[1]
@@ -90,6 +93,7 @@ def patch_tokens(tokens: torch.Tensor, grid: tuple[int, int]) -> torch.Tensor:
         raise ValueError(f'expected (N, L, C) tokens with L >= {grid[0] * grid[1]} (grid {grid}), got {tuple(tokens.shape)}')
     return tokens[:, n_prefix:]
 
+# %% ../nbs/05_gradcam.ipynb #9df1a746
 def vit_reshape_transform(grid: tuple[int, int]) -> Callable[[torch.Tensor], torch.Tensor]:
     "(N, L, C) tokens -> (N, C, gh, gw) patch grid: the reshape pytorch-grad-cam needs, derived from the model."
     def reshape(t: torch.Tensor) -> torch.Tensor:
@@ -97,12 +101,14 @@ def vit_reshape_transform(grid: tuple[int, int]) -> Callable[[torch.Tensor], tor
         return p.reshape(p.shape[0], *grid, p.shape[-1]).permute(0, 3, 1, 2)
     return reshape
 
+
 def _forward(model: nn.Module, x: torch.Tensor, **kw):
     "Run the model; ask transformers to interpolate position embeddings when `x` is not `config.image_size`."
     size = getattr(getattr(model, 'config', None), 'image_size', None)
     if size is not None and tuple(x.shape[-2:]) != pair(size) and 'interpolate_pos_encoding' in inspect.signature(model.forward).parameters:
         kw['interpolate_pos_encoding'] = True
     return model(x, **kw)
+
 
 def _logits(out) -> torch.Tensor:
     return out.logits if hasattr(out, 'logits') else out
@@ -153,6 +159,7 @@ def explaining(model: nn.Module, attn_implementation: str | None = None) -> Iter
         for p, r in flags: p.requires_grad_(r)
         if switch: model.set_attn_implementation(impl)
 
+# %% ../nbs/05_gradcam.ipynb #fcdd5603
 @contextlib.contextmanager
 def leaf_at(module: nn.Module) -> Iterator[dict]:
     "Replace `module`'s output by a detached copy that requires grad (stored as `['act']`): backprop stops there."
@@ -165,6 +172,7 @@ def leaf_at(module: nn.Module) -> Iterator[dict]:
     try: yield store
     finally: handle.remove()
 
+# %% ../nbs/05_gradcam.ipynb #7c314021
 def _module(model: nn.Module, layer: str | nn.Module | None) -> tuple[str, nn.Module]:
     if layer is None: layer = default_layer(model)
     if isinstance(layer, str):
@@ -173,6 +181,7 @@ def _module(model: nn.Module, layer: str | nn.Module | None) -> tuple[str, nn.Mo
     for name, m in model.named_modules():
         if m is layer: return name, m
     raise ValueError(f'{type(layer).__name__} is not a submodule of {type(model).__name__}')
+
 
 def layer_gradients(model: nn.Module, pixel_values: torch.Tensor, target=None, layer: str | nn.Module | None = None):
     "Activations and gradients of the target class logit at `layer` (both (N, L, C)), the logits and the targets."
@@ -251,9 +260,11 @@ def _occlusion(model: nn.Module, x: torch.Tensor, target=None, batch_size: int =
 # %% ../nbs/05_gradcam.ipynb #7d4eef7a
 METHODS = ('gradcam', 'gradcam++', 'rollout', 'occlusion')
 
+
 def _gradcam(model, x, target=None, layer=None, plusplus=False):
     act, grad, logits, targets = layer_gradients(model, x, target, layer)
     return cam_from(act, grad, token_grid(model, x), plusplus), logits, targets
+
 
 def explain_batch(model: nn.Module, pixel_values: torch.Tensor, method: str = 'gradcam', target=None,
                   layer: str | nn.Module | None = None, batch_size: int = 32) -> tuple[np.ndarray, torch.Tensor, torch.Tensor]:
@@ -271,17 +282,20 @@ def explain_batch(model: nn.Module, pixel_values: torch.Tensor, method: str = 'g
     maps, logits, targets = (torch.cat(r) for r in zip(*res))
     return maps.detach().cpu().float().numpy(), logits.cpu(), targets.cpu()
 
+# %% ../nbs/05_gradcam.ipynb #d0916fcc
 def token_maps(model: nn.Module, pixel_values: torch.Tensor, method: str = 'gradcam', target=None,
             layer: str | nn.Module | None = None, batch_size: int = 32) -> np.ndarray:
     "Raw token maps (N, gh, gw) explaining `target` (default: the predicted class) with `method`."
     return explain_batch(model, pixel_values, method, target, layer, batch_size)[0]
 
+# %% ../nbs/05_gradcam.ipynb #0f64706d
 def normalize_maps(maps: np.ndarray) -> np.ndarray:
     "Min-max scale each map to [0, 1] (constant maps become 0)."
     m = np.asarray(maps, np.float32)
     lo = m.min(axis=(-2, -1), keepdims=True); rng = m.max(axis=(-2, -1), keepdims=True) - lo
     return np.where(rng > 0, (m - lo) / np.where(rng > 0, rng, 1), 0).astype(np.float32)
 
+# %% ../nbs/05_gradcam.ipynb #c8a057b3
 def upsample(maps: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     "Bilinearly upsample (N, gh, gw) token maps to (N, H, W), e.g. to the original image size (height, width)."
     t = torch.as_tensor(np.asarray(maps, np.float32))[:, None]
@@ -316,14 +330,17 @@ def to_image(token_map: np.ndarray, size: tuple[int, int], preprocessing: dict |
                          padding_mode='border', align_corners=False)[0, 0].numpy()
     return np.where((np.abs(gy)[:, None] <= 1) & (np.abs(gx)[None] <= 1), heat, np.nan)
 
+# %% ../nbs/05_gradcam.ipynb #c99ba217
 def _seen(gray: np.ndarray, preprocessing: dict | None):
     "The box of `gray` the model was shown: `body_box` under crop='body', else None (all of it)."
     return body_box(Image.fromarray(gray.astype(np.uint8))) if (preprocessing or {}).get('crop') == 'body' else None
+
 
 def _unit(heat: np.ndarray) -> np.ndarray:
     "Heat scaled to [0, 1] over the pixels the model saw (NaN elsewhere stays NaN)."
     lo, hi = np.nanmin(heat), np.nanmax(heat)
     return (heat - lo) / (hi - lo) if hi > lo else np.where(np.isnan(heat), np.nan, 0.0)
+
 
 def overlay(image, token_map: np.ndarray, title: str = '', preprocessing: dict | None = None, alpha: float = 0.45,
             cmap: str = 'jet', ax=None, colorbar: bool = True):
@@ -340,6 +357,7 @@ def overlay(image, token_map: np.ndarray, title: str = '', preprocessing: dict |
     ax.set_title(title, fontsize=9); ax.set_axis_off()
     return ax.figure
 
+# %% ../nbs/05_gradcam.ipynb #bcf24015
 def overlay_image(image, token_map: np.ndarray, preprocessing: dict | None = None, alpha: float = 0.45, cmap: str = 'jet',
                   caption: str = ''):
     "`token_map` blended over `image` at its own size, as an RGB `PIL.Image` (numpy + Pillow, no figure); `caption` below it."
@@ -370,6 +388,7 @@ def reinit_(module: nn.Module, seed: int = 0) -> nn.Module:
                 for p in m.parameters(recurse=False): nn.init.normal_(p, std=0.02)
     return module
 
+# %% ../nbs/05_gradcam.ipynb #eaedf97e
 def randomization_steps(model: nn.Module) -> list[tuple[str, list[str]]]:
     "Cascade from the top: the head (final norm + classifier), the blocks last to first, the embeddings."
     bname, blocks = find_blocks(model)
@@ -378,11 +397,13 @@ def randomization_steps(model: nn.Module) -> list[tuple[str, list[str]]]:
     embed = [n for n in own if 'embed' in n and not n.startswith(bname + '.')]
     return [('head', head)] + [(f'block {i}', [f'{bname}.{i}']) for i in reversed(range(len(blocks)))] + ([('embeddings', embed)] if embed else [])
 
+# %% ../nbs/05_gradcam.ipynb #22878dc0
 def _spearman(a: np.ndarray, b: np.ndarray) -> float:
     from scipy.stats import spearmanr
     a, b = np.ravel(a), np.ravel(b)
     if a.std() == 0 or b.std() == 0: return float('nan')   # a constant map has no ranking
     return float(spearmanr(a, b).statistic)
+
 
 def randomization_check(model: nn.Module, pixel_values: torch.Tensor, method: str = 'gradcam', target=None,
                         layer: str | None = None, seed: int = 0, batch_size: int = 32) -> pd.DataFrame:
@@ -395,6 +416,7 @@ def randomization_check(model: nn.Module, pixel_values: torch.Tensor, method: st
         rows += [dict(step=k, randomized=step, image=i, spearman=_spearman(a, b)) for i, (a, b) in enumerate(zip(base, maps))]
     return pd.DataFrame(rows)
 
+# %% ../nbs/05_gradcam.ipynb #1d320c8d
 def plot_randomization(df: pd.DataFrame, title: str = 'Cascading randomization (Adebayo et al. 2018)'):
     "Per-image Spearman correlations (dots) and their mean (line) per randomization step."
     from matplotlib.figure import Figure
@@ -416,12 +438,15 @@ def blurred(x: torch.Tensor, sigma: float | None = None) -> torch.Tensor:
     k = min(2 * math.ceil(3 * s) + 1, 2 * (min(x.shape[-2:]) // 2) - 1)   # reflect padding needs k//2 < size
     return gaussian_blur(x, [k, k], [s, s])
 
+# %% ../nbs/05_gradcam.ipynb #378a0ff1
 def random_maps(shape: tuple, seed: int = 0) -> np.ndarray:
     "Uniform random maps: the baseline for deletion/insertion."
     return np.random.default_rng(seed).random(shape).astype(np.float32)
 
+# %% ../nbs/05_gradcam.ipynb #a331147d
 def _auc(y: np.ndarray, x: np.ndarray) -> np.ndarray:
     return ((y[..., 1:] + y[..., :-1]) / 2 * np.diff(x)).sum(-1)
+
 
 def deletion_insertion(model: nn.Module, pixel_values: torch.Tensor, maps: np.ndarray, target=None, steps: int = 16,
                        baseline: str = 'mean', batch_size: int = 64) -> dict:
@@ -445,12 +470,14 @@ def deletion_insertion(model: nn.Module, pixel_values: torch.Tensor, maps: np.nd
     frac, dele, ins = counts / T, np.stack(dele), np.stack(ins)
     return dict(fraction=frac, deletion=dele, insertion=ins, deletion_auc=_auc(dele, frac), insertion_auc=_auc(ins, frac))
 
+# %% ../nbs/05_gradcam.ipynb #38abbfdd
 def faithfulness_table(res: dict, res_random: dict) -> pd.DataFrame:
     "Mean deletion (lower is better) and insertion (higher is better) AUCs of a method vs random maps."
     return pd.DataFrame({'deletion AUC ↓': [res['deletion_auc'].mean(), res_random['deletion_auc'].mean()],
                          'insertion AUC ↑': [res['insertion_auc'].mean(), res_random['insertion_auc'].mean()]},
                         index=['map', 'random']).round(3)
 
+# %% ../nbs/05_gradcam.ipynb #590497b1
 def plot_deletion_insertion(res: dict, res_random: dict, name: str = 'map'):
     "Mean deletion and insertion curves of a method and of random maps, AUCs in the legend."
     from matplotlib.figure import Figure
@@ -469,6 +496,7 @@ def thorax_masks(grid: tuple[int, int], thorax: tuple[float, float] = (0.36, 0.4
     y, x = np.meshgrid((np.arange(gh) + 0.5) / gh - 0.5, (np.arange(gw) + 0.5) / gw - 0.5, indexing='ij')
     return (x / thorax[0]) ** 2 + (y / thorax[1]) ** 2 <= 1, x ** 2 + y ** 2 > 0.25
 
+# %% ../nbs/05_gradcam.ipynb #8a66d773
 def region_shares(maps: np.ndarray, thorax: tuple[float, float] = (0.36, 0.40)) -> pd.DataFrame:
     "Share of each map's positive mass inside the central thorax ellipse and outside the body (corners), with the regions' area fractions."
     m = np.clip(np.asarray(maps, np.float64), 0, None)
@@ -483,11 +511,13 @@ def _preprocessing(model) -> dict | None:
     "The model's stored preprocessing (`config.cxr['preprocessing']`, defaults derived from the config without one)."
     return get_cxr(model).get('preprocessing')
 
+
 def evidence_target(model) -> str | None:
     "What `target='evidence'` explains: 'pneumonia' for a model with that class or with normal + subtypes; else None (predicted)."
     labels = [l.lower() for l in _labels(model).values()]
     return 'pneumonia' if 'pneumonia' in labels or ('normal' in labels and len(labels) > 2) else None
 
+# %% ../nbs/05_gradcam.ipynb #8a682fae
 @dataclass(eq=False)
 class Explanation:
     "One image's explanation (what `explain` returns): `overlay` draws it, and it shows itself so in Jupyter."
@@ -528,7 +558,7 @@ class Explanation:
         buf = io.BytesIO(); self.overlay.save(buf, format='png')
         return buf.getvalue()
 
-
+# %% ../nbs/05_gradcam.ipynb #76af6b18
 def _target(model, target):
     "`target` as `explain_batch` takes it: 'evidence' -> the pneumonia evidence (see `evidence_target`), 'predicted' -> None."
     if target == 'evidence': return evidence_target(model)
@@ -665,6 +695,7 @@ def pick_examples(preds: pd.DataFrame, n: int = 4, threshold: float = 0.5, posit
     parts = [df[df.outcome == o].sort_values('_conf', ascending=False, kind='stable').head(n) for o in ('TP', 'FP', 'FN', 'TN')]
     return pd.concat(parts).drop(columns='_conf').reset_index(drop=True)
 
+# %% ../nbs/05_gradcam.ipynb #1def278a
 def gallery(model: nn.Module, examples: pd.DataFrame, method: str = 'gradcam', target=None, preprocess: Callable | None = None):
     "A grid of overlays: one row per outcome (TP, FP, FN, TN), titled with the outcome, label and probability."
     from matplotlib.figure import Figure
@@ -683,6 +714,7 @@ def gallery(model: nn.Module, examples: pd.DataFrame, method: str = 'gradcam', t
     fig.suptitle(f'{method} maps for {what}; p = predicted probability in predictions.csv', fontsize=10)
     return fig
 
+# %% ../nbs/05_gradcam.ipynb #3aa9eb03
 def report_stage(run_dir, model_dir=None, predictions_csv=None, n_examples: int = 4, method: str = 'gradcam',
                  n_checks: int = 8, steps: int = 10, preprocess: Callable | None = None) -> dict:
     "The pipeline's Grad-CAM stage: overlays, gallery, sanity and faithfulness figures and `checks.json` in `run_dir/gradcam`."

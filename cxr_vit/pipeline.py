@@ -40,11 +40,13 @@ def _checkout_root() -> Path | None:
     root = Path(cxr_vit.__file__).resolve().parent.parent
     return root if (root/'pyproject.toml').is_file() and (root/'nbs').is_dir() else None
 
+
 def find_nbs_dir() -> Path:
     "The folder with the stage notebooks: the checkout's `nbs/`, else the copy shipped as `cxr_vit/nbs/`."
     root = _checkout_root()
     return root/'nbs' if root else Path(cxr_vit.__file__).resolve().parent/'nbs'
 
+# %% ../nbs/06_pipeline.ipynb #53f49918
 def stage_notebook(stage: str, nbs_dir: Path | str | None = None) -> Path:
     "Path of `stage`'s notebook in `nbs_dir` (default `find_nbs_dir()`); a missing one is an error."
     nbs_dir = Path(nbs_dir) if nbs_dir else find_nbs_dir()
@@ -72,6 +74,7 @@ def declared_params(nb_path: Path | str) -> dict[str, str]:
                     if isinstance(n, ast.Name): out[n.id] = ast.get_source_segment(src, node.value)
     return out
 
+# %% ../nbs/06_pipeline.ipynb #d2d1d9b5
 def check_params(params: dict, declared: dict[str, dict]) -> None:
     "Refuse parameters that no stage declares, or that the runner owns."
     if 'run_dir' in params: raise ValueError("parameter 'run_dir' is set by the runner: use --name/--out (name=, out_dir=)")
@@ -81,6 +84,7 @@ def check_params(params: dict, declared: dict[str, dict]) -> None:
         raise ValueError(f"unknown parameter(s) {', '.join(unknown)} for stages {', '.join(declared)}; "
                          f"valid: {', '.join(valid) or '(none)'}")
 
+# %% ../nbs/06_pipeline.ipynb #ca3336b5
 def stage_params(declared: dict, params: dict, run_dir: Path) -> dict:
     "Parameters for one stage: `run_dir`, artifacts found in `run_dir`, then the user's (which win)."
     out = {'run_dir': str(run_dir)}
@@ -101,6 +105,7 @@ def git_info(root: Path | None = None) -> dict | None:
         return {'commit': head.stdout.strip(), 'dirty': bool(git('status', '--porcelain').stdout.strip())}
     except (OSError, subprocess.SubprocessError): return None
 
+# %% ../nbs/06_pipeline.ipynb #31120957
 def write_json_atomic(obj, path: Path | str) -> Path:
     "Write `obj` as JSON to `path` atomically (`cxr_vit.data.write_atomic`)."
     from cxr_vit.data import write_atomic  # imported here: `cxr_vit --help` stays free of pandas
@@ -154,7 +159,9 @@ class StageError(RuntimeError):
         where = '' if cell_index is None else f' at cell {cell_index} (In [{exec_count}])'
         super().__init__(f"stage {stage} failed{where}: {ename}: {evalue}\n  executed notebook: {notebook}")
 
+# %% ../nbs/06_pipeline.ipynb #2a45bc6d
 def _now() -> str: return dt.datetime.now().astimezone().isoformat(timespec='seconds')
+
 
 def new_run_dir(out_dir: Path | str = 'runs', name: str | None = None) -> Path:
     "`out_dir/name`, created; the default name is the local time, e.g. 2026-11-25T19-30-05."
@@ -169,10 +176,12 @@ def new_run_dir(out_dir: Path | str = 'runs', name: str | None = None) -> Path:
     run_dir.mkdir(parents=True, exist_ok=True)
     return run_dir.resolve()
 
+
 def _terminal() -> str | None:
     "The path of the terminal our stderr writes to, if it is one."
     try: return os.ttyname(sys.stderr.fileno()) if sys.stderr.isatty() else None
     except (AttributeError, OSError, ValueError): return None   # replaced stderr (tests), closed, no tty
+
 
 @contextlib.contextmanager
 def _stage_env(label: str):
@@ -291,7 +300,7 @@ def external_resources(page: str) -> list[str]:
     p = _ResourceParser(); p.feed(page); p.close()
     return p.urls
 
-
+# %% ../nbs/06_pipeline.ipynb #3768b704
 def export_html(executed_notebooks, out_dir) -> list[Path]:
     "Self-contained HTML (images inlined, no CDN scripts, code folded) of each notebook, written atomically to `out_dir`."
     from jinja2 import DictLoader
@@ -420,7 +429,7 @@ def write_run_report(run_dir: Path | str) -> Path:
 class RunLockedError(RuntimeError):
     "Another process is running into the same run folder."
 
-
+# %% ../nbs/06_pipeline.ipynb #0564a146
 @contextlib.contextmanager
 def run_lock(run_dir: Path):
     "Hold an exclusive lock on `run_dir/.lock` for the block (released by the OS when the process ends); refuse a held one."
@@ -451,6 +460,7 @@ def export_run_html(run_dir: Path, stages: list[str]) -> list[Path]:
         _log.warning(f'HTML export of {run_dir} failed: {type(e).__name__}: {e}')
         return []
 
+# %% ../nbs/06_pipeline.ipynb #b462d1b3
 def _finish(run_dir: Path, m: dict, stages: list[str], **update) -> None:
     "Record the end of a run in `run.json`, with its HTML and its one-page report."
     m['html'] = [str(p.relative_to(run_dir)) for p in export_run_html(run_dir, stages)]
@@ -460,6 +470,7 @@ def _finish(run_dir: Path, m: dict, stages: list[str], **update) -> None:
     if log.exists() and not log.stat().st_size: log.unlink()
     try: write_run_report(run_dir)
     except Exception as e: _log.warning(f'report.html of {run_dir} failed: {type(e).__name__}: {e}')
+
 
 def run_pipeline(name: str | None = None, params: dict | None = None, out_dir: Path | str = 'runs',
                  stages: list[str] | None = None, nbs_dir: Path | str | None = None, kernel_name: str = 'python3',
@@ -472,6 +483,7 @@ def run_pipeline(name: str | None = None, params: dict | None = None, out_dir: P
     reports = {s: report_notebook(nb) for s, nb in paths.items()}
     run_dir = new_run_dir(out_dir, name)
     with run_lock(run_dir): return _run_stages(run_dir, params, stages, declared, reports, kernel_name, command)
+
 
 def _run_stages(run_dir, params, stages, declared, reports, kernel_name, command) -> Path:
     m = _start_manifest(run_dir, params, stages, list(sys.argv if command is None else command))
@@ -510,6 +522,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {  # command -> (module, function(ar
     'robustness': ('cxr_vit.robustness', 'cli_robustness', 'AUROC, sensitivity and specificity under synthesized acquisition shifts'),
 }
 
+
 def _shift_for(model_src: str | None):
     "A `scan(shift=...)` scorer: the shift summary of images against the training images of model `model_src`."
     from cxr_vit.inference import predict, shift_summary
@@ -524,11 +537,12 @@ def cli_data_scan(argv: list[str] | None = None) -> int:
     from cxr_vit.data import cli_scan
     return cli_scan(argv, shift_for=_shift_for)
 
-
+# %% ../nbs/06_pipeline.ipynb #b4c1e12e
 def _param(s: str) -> tuple[str, object]:
     "`-p KEY=VALUE`: `cxr_vit.data.parse_param`, imported on use (`cxr_vit --help` stays free of pandas)."
     from cxr_vit.data import parse_param
     return parse_param(s)
+
 
 def load_config(path: Path | str) -> dict:
     "Parameters from a YAML mapping file."
@@ -538,6 +552,7 @@ def load_config(path: Path | str) -> dict:
     if not isinstance(cfg, dict): raise ValueError(f'{path}: config must be a mapping of parameter: value')
     return cfg
 
+# %% ../nbs/06_pipeline.ipynb #cdca20a8
 def cli_params(config: str | None = None, pairs: list | None = None, **shortcuts) -> dict:
     "Merge parameters: YAML file < `-p` pairs < shortcuts such as `--data` and `--split` (None: not given)."
     params = load_config(config) if config else {}

@@ -60,7 +60,7 @@ class AugmentConfig:
     sharpen: float = 0.0           # probability of sharpening (unsharp-mask-like, factor 2): some sites post-process so
     # no horizontal flip: the heart is on the left, and a flipped film is a different (rare) finding
 
-
+# %% ../nbs/03_train.ipynb #5a3c8508
 @dataclass
 class TrainConfig:
     "Everything that decides a training run. Defaults are the reference recipe (on a patient-level split)."
@@ -180,7 +180,7 @@ def make_model(cfg: TrainConfig):
         update_cxr(model, preprocessing={**pp, 'crop_pct': matched_crop_pct(cfg.augment.scale)})
     return model
 
-
+# %% ../nbs/03_train.ipynb #80ca7544
 def matched_crop_pct(scale) -> float:
     "The centre-crop side fraction whose zoom equals the mean zoom 1/sqrt(s) of random crops of area s ~ U(scale)."
     lo, hi = (math.sqrt(float(s)) for s in scale)
@@ -198,7 +198,7 @@ class RandomGamma(torch.nn.Module):
         g = math.exp(self.lo + (self.hi - self.lo) * torch.rand(()).item())
         return TF.adjust_gamma(img, g)
 
-
+# %% ../nbs/03_train.ipynb #a4a18fd8
 class RandomResolution(torch.nn.Module):
     "Down by a random factor in `factor` (area averaging), then back up to the same size (bilinear): detail is lost."
     def __init__(self, factor=(1.5, 4.0)):
@@ -210,7 +210,7 @@ class RandomResolution(torch.nn.Module):
         small = TF.resize(img, [max(1, round(h / f)), max(1, round(w / f))], antialias=True)
         return TF.resize(small, [h, w], antialias=False)
 
-
+# %% ../nbs/03_train.ipynb #e066bf0f
 def augmenter(aug: AugmentConfig, size) -> v2.Compose:
     "The torchvision v2 pipeline of `aug` for an image of `size` (height, width)."
     steps = [v2.RandomResizedCrop(size, scale=aug.scale, ratio=aug.ratio, antialias=True),
@@ -256,14 +256,14 @@ def undersample(train: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
     keep = [g.sample(n=n, random_state=seed) if len(g) > n else g for _, g in train.groupby('label', sort=True)]
     return pd.concat(keep).sort_index()
 
-
+# %% ../nbs/03_train.ipynb #5f67298b
 def class_weights(targets, n_classes: int = 2) -> torch.Tensor:
     "Loss weights n / (k * n_c): every class weighs the same in total."
     counts = np.bincount(np.asarray(targets), minlength=n_classes).astype(float)
     if (counts == 0).any(): raise DatasetError(f'a class has no training rows (counts per class: {counts.astype(int).tolist()})')
     return torch.tensor(counts.sum() / (n_classes * counts), dtype=torch.float32)
 
-
+# %% ../nbs/03_train.ipynb #1b6f41c7
 class BalancedSampler(torch.utils.data.Sampler):
     "`len(targets)` indices per epoch, drawn with replacement so every class is equally likely; same on every rank."
     def __init__(self, targets, seed: int = 0):
@@ -309,7 +309,7 @@ def layer_id(name: str, n_layers: int) -> int:
     if 'embed' in name or name.endswith(('cls_token', 'pos_embed', 'mask_token')): return 0
     return n_layers + 1
 
-
+# %% ../nbs/03_train.ipynb #a3de9b21
 def param_groups(model: torch.nn.Module, lr: float, weight_decay: float, layer_decay: float = 1.0,
                  decay_all: bool = True) -> list[dict]:
     "AdamW parameter groups: per depth when `layer_decay` < 1, weight decay on all or on 2-D weights only."
@@ -354,7 +354,7 @@ class CSVLogCallback(TrainerCallback):
             fh.write((','.join(LOG_COLUMNS) + '\n' if new else '') + ''.join(rows))
             fh.flush(); os.fsync(fh.fileno())
 
-
+# %% ../nbs/03_train.ipynb #8780cedc
 def read_log(path) -> pd.DataFrame:
     "`log.csv` (a file or the folder holding it) as one row per step, a column per key (last value wins)."
     path = Path(path)
@@ -484,7 +484,7 @@ def training_args(cfg: TrainConfig, output_dir, **kwargs) -> TrainingArguments:
         args.update(use_cpu=True, dataloader_pin_memory=False)
     return TrainingArguments(**{**args, **kwargs})
 
-
+# %% ../nbs/03_train.ipynb #f5270652
 def latest_checkpoint(output_dir) -> Path | None:
     "The newest *complete* `checkpoint-N` in `output_dir` (one with trainer_state.json, written last), else None."
     d = Path(output_dir)
@@ -515,7 +515,7 @@ def calibrate(model, logits: np.ndarray, y: np.ndarray, method: str = 'youden', 
     update_cxr(model, temperature=T, threshold=thr, threshold_sensitivity=sens)
     return dict(temperature=T, threshold=thr, threshold_sensitivity=sens)
 
-
+# %% ../nbs/03_train.ipynb #5702cc1c
 def transfer_report(model, logits: np.ndarray, y: np.ndarray, prefix: str) -> dict:
     "How the stored threshold does on held-out rows (`inference.threshold_transfer`), keys prefixed `prefix_`."
     c = get_cxr(model)
@@ -547,7 +547,7 @@ def training_table(data, val_frac: float = 0.2, seed: int = 0) -> pd.DataFrame:
         if not (df.split == s).any(): raise DatasetError(f'{data if not isinstance(data, pd.DataFrame) else "table"}: no {s} rows')
     return df
 
-
+# %% ../nbs/03_train.ipynb #e170a177
 def hold_out_calibration(table: pd.DataFrame, frac: float, seed: int = 0) -> pd.DataFrame:
     "Copy of `table` with `frac` of its training patients (stratified, hashed as the val split is) moved to split 'calib'."
     tr = table.split == 'train'
@@ -557,14 +557,14 @@ def hold_out_calibration(table: pd.DataFrame, frac: float, seed: int = 0) -> pd.
     if not (out.split == 'calib').any(): raise DatasetError(f'calib_frac={frac}: too few training patients to hold any out')
     return out
 
-
+# %% ../nbs/03_train.ipynb #10797d42
 def split_table(data, cfg: TrainConfig) -> pd.DataFrame:
     "The table `train` works on: `training_table`, the series ends held out (`cfg.shift_frac`), then the calibration patients (`cfg.calib_frac`)."
     table = training_table(data, cfg.val_frac, cfg.seed)
     if cfg.shift_frac: table = hold_out_shift(table, cfg.shift_frac)
     return hold_out_calibration(table, cfg.calib_frac, cfg.seed) if cfg.calib_frac else table
 
-
+# %% ../nbs/03_train.ipynb #86eef369
 def balanced_train(train: pd.DataFrame, cfg: TrainConfig) -> pd.DataFrame:
     "The training rows as `cfg.balance` wants them (undersampled, or all)."
     return undersample(train, cfg.seed) if cfg.balance == 'undersample' else train
@@ -607,7 +607,7 @@ def train_resumable(trainer: Trainer, checkpoint: str | None):
         from cxr_vit.model import UnsafeCheckpointError
         raise UnsafeCheckpointError(f'{checkpoint}: a file of this checkpoint holds more than plain tensors; refused ({e})') from None
 
-
+# %% ../nbs/03_train.ipynb #c1ddb603
 def train(data,                            # data.csv table, manifest, folder, .npz or DataFrame (split by patient if it has no val rows)
           preset: str = 'tiny-test',       # a key of TRAIN_PRESETS
           model_name: str | None = None,   # start from this instead of the preset's model: hub id, folder, weights file or offline preset
@@ -665,7 +665,7 @@ def mim_model(cfg: TrainConfig):
     assert not unexpected and set(missing) == {'embeddings.mask_token'}, (missing, unexpected)
     return mim
 
-
+# %% ../nbs/03_train.ipynb #e6cdbaac
 def load_encoder(model, folder) -> None:
     "Copy a pre-trained encoder (the folder `pretrain` writes) into `model`: its `vit.` weights; the head stays as initialized."
     from transformers import AutoModelForMaskedImageModeling
@@ -676,7 +676,7 @@ def load_encoder(model, folder) -> None:
     if missing or unexpected:
         raise ValueError(f'{folder}: the encoder does not fit {type(model).__name__}: missing {list(missing)[:5]}, unexpected {list(unexpected)[:5]}')
 
-
+# %% ../nbs/03_train.ipynb #ce5ce8bf
 class MaskCollator:
     "Batches `XrayDataset` items for SimMIM: pixel values, and `ratio` of the (gh, gw) token grid masked in square blocks of `block` tokens."
     def __init__(self, grid: tuple[int, int], ratio: float = 0.6, block: int = 2):
@@ -690,7 +690,7 @@ class MaskCollator:
         m = m.view(-1, bh, bw).repeat_interleave(self.block, 1).repeat_interleave(self.block, 2)
         return {'pixel_values': torch.stack([it['pixel_values'] for it in items]), 'bool_masked_pos': m.flatten(1)}
 
-
+# %% ../nbs/03_train.ipynb #a5124360
 class MimTrainer(CxrTrainer):
     "`CxrTrainer` (optimizer, checkpoint reloading) whose loss is the model's own reconstruction loss."
     def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
@@ -767,7 +767,7 @@ def history_tables(log_history: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame]
             keep(evals, 'eval_').drop(columns=['eval_runtime', 'eval_samples_per_second', 'eval_steps_per_second'],
                                     errors='ignore').reset_index(drop=True))
 
-
+# %% ../nbs/03_train.ipynb #725b1656
 def plot_history(log_history: list[dict]):
     "Training loss per step and validation loss per epoch (left), validation AUROC per epoch (right)."
     import matplotlib.pyplot as plt
@@ -824,7 +824,7 @@ def train_stage(run_dir=None,          # pipeline run folder: train into run_dir
         display(plot_history(log_history)); display(history_tables(log_history)[1].round(4))
     return dict(model_path=model_path, trained=True, out_dir=out_dir, log_history=log_history, lines=lines)
 
-
+# %% ../nbs/03_train.ipynb #2afe9dc9
 def model_summary(model_path, calibration: dict | None = None) -> pd.Series:
     "What a saved model carries (read from its config.json, not loaded), and the calibration of its training if given."
     c = json.loads((Path(model_path)/'config.json').read_text())['cxr']
