@@ -82,7 +82,7 @@ def fingerprint(items: Sequence) -> str:
     "sha256 of the sorted, newline-joined image paths (which images, not their bytes); PIL images count by size."
     return hashlib.sha256('\n'.join(sorted(str(getattr(x, 'filename', '') or x) for x in items)).encode('utf-8', 'surrogateescape')).hexdigest()
 
-
+# %% ../nbs/08_adapt.ipynb #cf6895fa
 def _median_shift(model, images, batch_size) -> float | None:
     ref, s = getattr(model, 'cxr_shift', None), get_cxr(model).get('shift')
     if not ref or not s: return None

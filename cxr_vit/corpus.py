@@ -22,17 +22,17 @@ __all__ = ['make_corpus', 'fuzz_targets', 'check_decode', 'check_manifest', 'che
 def _png_chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack('>I', len(data)) + kind + data + struct.pack('>I', zlib.crc32(kind + data) & 0xFFFFFFFF)
 
-
+# %% ../nbs/09_reliability.ipynb #0183c548
 def _gradient(w: int = 96, h: int = 80, seed: int = 0) -> np.ndarray:
     "An 8-bit test image: a gradient with noise (not constant, not tiny)."
     rng = np.random.default_rng(seed)
     return np.clip(np.linspace(30, 220, w)[None] + rng.normal(0, 12, (h, w)), 0, 255).astype(np.uint8)
 
-
+# %% ../nbs/09_reliability.ipynb #32b4c582
 def _save(img: Image.Image, fmt: str, **kw) -> bytes:
     buf = io.BytesIO(); img.save(buf, fmt, **kw); return buf.getvalue()
 
-
+# %% ../nbs/09_reliability.ipynb #ec750631
 def _image_cases() -> list[tuple[str, bytes, str, str]]:
     "(name, bytes, what, expected) for the non-DICOM entries."
     g = Image.fromarray(_gradient())
@@ -140,7 +140,7 @@ def fuzz_targets() -> dict[str, bytes]:
     cases = {n: b for n, b, _, e in _image_cases() + _dicom_cases() if e == 'ok'}
     return {'.png': cases['gray.png'], '.jpeg': cases['rgb.jpeg'], **({'.dcm': cases['mono2.dcm']} if 'mono2.dcm' in cases else {})}
 
-
+# %% ../nbs/09_reliability.ipynb #3eb870cb
 def check_decode(data: bytes, suffix: str, folder) -> str:
     "Write `data` as a file with `suffix` and read it: 'ok' or the XrayReadError's class name; anything else propagates."
     from cxr_vit.decode import XrayReadError, read_xray
@@ -151,7 +151,7 @@ def check_decode(data: bytes, suffix: str, folder) -> str:
     assert im.mode == 'L' and min(im.size) >= 16, (im.mode, im.size)
     return 'ok'
 
-
+# %% ../nbs/09_reliability.ipynb #a03673b0
 def check_manifest(text: str, folder) -> str:
     "Read `text` as a CSV manifest: 'ok' (a table) or 'DatasetError'; anything else propagates."
     from cxr_vit.data import DatasetError, read_manifest
@@ -160,7 +160,7 @@ def check_manifest(text: str, folder) -> str:
     try: read_manifest(p); return 'ok'
     except DatasetError: return 'DatasetError'
 
-
+# %% ../nbs/09_reliability.ipynb #86a790cb
 def check_npz(arrays: dict, folder) -> str:
     "Save `arrays` as an .npz and read it with `read_npz`: 'ok' or 'DatasetError'; anything else propagates."
     from cxr_vit.data import DatasetError, read_npz

@@ -47,7 +47,7 @@ PROPORTIONS = {  # metric -> (numerator counts, denominator counts): the metrics
     'accuracy': (('tp', 'tn'), ('tp', 'tn', 'fp', 'fn')), 'sensitivity': (('tp',), ('tp', 'fn')),
     'specificity': (('tn',), ('tn', 'fp')), 'ppv': (('tp',), ('tp', 'fp')), 'npv': (('tn',), ('tn', 'fn'))}
 
-
+# %% ../nbs/04_evaluate.ipynb #c1cb9942
 def _ratio(num, den) -> np.ndarray:
     "num/den elementwise; NaN where den == 0."
     num, den = np.asarray(num, float), np.asarray(den, float)
@@ -67,7 +67,7 @@ def predict_labels(p, threshold: float = 0.5) -> np.ndarray:
     "1 (pneumonia) where p >= threshold, else 0."
     return (np.asarray(p, float) >= threshold).astype(int)
 
-
+# %% ../nbs/04_evaluate.ipynb #0332cccc
 def confusion_counts(y_true, p, threshold: float = 0.5) -> dict[str, int]:
     "tp, fp, tn, fn at `threshold`."
     y = as_binary(y_true)
@@ -83,7 +83,7 @@ def ranking_metrics(y_true, p) -> dict[str, float]:
         return dict(auroc=np.nan, auprc=np.nan)
     return dict(auroc=float(skm.roc_auc_score(y, p)), auprc=float(skm.average_precision_score(y, p)))
 
-
+# %% ../nbs/04_evaluate.ipynb #2626d0e6
 def binary_metrics(y_true, p, threshold: float = 0.5) -> dict[str, float]:
     "All of `METRICS` plus the confusion counts at `threshold`."
     c = confusion_counts(y_true, p, threshold)
@@ -105,7 +105,7 @@ def patient_codes(patients, n: int) -> np.ndarray:
     if len(patients) != n: raise ValueError(f"{len(patients)} patient ids for {n} images")
     return np.unique(patients.astype(str), return_inverse=True)[1].ravel()
 
-
+# %% ../nbs/04_evaluate.ipynb #fad200dc
 def bootstrap_weights(codes: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray:
     "(n_boot, n_images) multiplicities: resample patients with replacement, keep all their images."
     n_pat = int(codes.max()) + 1 if len(codes) else 0
@@ -114,7 +114,7 @@ def bootstrap_weights(codes: np.ndarray, n_boot: int, rng: np.random.Generator) 
     np.add.at(counts, (np.arange(n_boot)[:, None], draws), 1)
     return counts[:, codes]
 
-
+# %% ../nbs/04_evaluate.ipynb #d6bbb596
 def weighted_ranking(W: np.ndarray, y: np.ndarray, p: np.ndarray) -> dict[str, np.ndarray]:
     "AUROC and average precision for every row of weights `W` (ties in p count half, as in sklearn)."
     order = np.argsort(-p, kind='stable')
@@ -146,7 +146,7 @@ def bootstrap_metrics(y_true, p, patients=None, thresholds: Mapping[str, float] 
             for m, v in {**rates_from_counts(**c), **rank}.items(): parts[k][m].append(v)
     return {k: {m: np.concatenate(v) for m, v in d.items()} for k, d in parts.items()}
 
-
+# %% ../nbs/04_evaluate.ipynb #886c6a4f
 def percentile_ci(samples: np.ndarray, confidence: float = 0.95) -> tuple[float, float]:
     "Percentile interval over the defined (non-NaN) replicates; NaN if fewer than 10 are defined."
     s = np.asarray(samples, float)
@@ -181,7 +181,7 @@ def metrics_table(y_true, p, patients=None, thresholds: Mapping[str, float] = {'
             rows.append(r)
     return pd.DataFrame(rows)
 
-
+# %% ../nbs/04_evaluate.ipynb #c94540cd
 def wide_table(long: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
     "Thresholds side by side: rows = metrics, columns = (threshold, value / CI bounds), plus the CI method."
     long = long.assign(col=[f"{n} (t={t:.3f})" for n, t in zip(long.threshold_name, long.threshold)])
@@ -202,7 +202,7 @@ def calibration_bins(y_true, p, n_bins: int = 15) -> pd.DataFrame:
     return pd.DataFrame(dict(bin_low=edges[:-1], bin_high=edges[1:], n=n,
                              mean_prob=_ratio(np.bincount(b, p, n_bins), n), frac_pos=_ratio(np.bincount(b, y, n_bins), n)))
 
-
+# %% ../nbs/04_evaluate.ipynb #1deead75
 def expected_calibration_error(y_true, p, n_bins: int = 15) -> float:
     "ECE = sum over equal-width bins of (bin share) * |observed rate - mean probability|."
     t = calibration_bins(y_true, p, n_bins)
@@ -218,7 +218,7 @@ def proportion_boot_ci(hit, patients=None, n_boot: int = 1000, seed: int = 0, co
     W = bootstrap_weights(patient_codes(patients, len(hit)), n_boot, np.random.default_rng(seed))
     return percentile_ci(_ratio(W @ hit, W.sum(1)), confidence)
 
-
+# %% ../nbs/04_evaluate.ipynb #b643c9ca
 def subgroup_table(y_true, p, subtypes, patients=None, thresholds: Mapping[str, float] = {'0.5': 0.5},
                    n_boot: int = 1000, seed: int = 0, confidence: float = 0.95) -> pd.DataFrame:
     "Per subtype and threshold: n images/patients, rate predicted pneumonia (= sensitivity for bacterial/viral), CIs."
@@ -302,7 +302,7 @@ class EvalResult:
         "The metrics with thresholds side by side."
         return wide_table(self.metrics, digits)
 
-
+# %% ../nbs/04_evaluate.ipynb #cd8b58e3
 def _confusion_frame(c: Mapping[str, int]) -> pd.DataFrame:
     return pd.DataFrame([[c['tn'], c['fp']], [c['fn'], c['tp']]], index=pd.Index(LABELS, name='true'),
                         columns=pd.Index(LABELS, name='predicted'))
@@ -381,7 +381,7 @@ def _fig(ncols: int = 1, size: tuple[float, float] = (5, 4.5)) -> tuple[Figure, 
     fig = Figure(figsize=(size[0] * ncols, size[1]), layout='constrained')
     return fig, np.atleast_1d(fig.subplots(1, ncols))
 
-
+# %% ../nbs/04_evaluate.ipynb #27cd4d30
 def plot_roc(y_true, p, thresholds: Mapping[str, float] = {}) -> Figure:
     "ROC curve with AUROC and the operating point of each threshold."
     y, p = as_binary(y_true), check_probs(p)
@@ -399,7 +399,7 @@ def plot_roc(y_true, p, thresholds: Mapping[str, float] = {}) -> Figure:
     ax.legend(loc='lower right', fontsize=8)
     return fig
 
-
+# %% ../nbs/04_evaluate.ipynb #f861bf09
 def plot_pr(y_true, p, thresholds: Mapping[str, float] = {}) -> Figure:
     "Precision-recall curve with AUPRC, prevalence baseline and operating points."
     y, p = as_binary(y_true), check_probs(p)
@@ -416,7 +416,7 @@ def plot_pr(y_true, p, thresholds: Mapping[str, float] = {}) -> Figure:
     ax.legend(loc='lower left', fontsize=8)
     return fig
 
-
+# %% ../nbs/04_evaluate.ipynb #b778e63d
 def plot_confusion(confusions: Mapping[str, pd.DataFrame]) -> Figure:
     "Heatmaps of confusion matrices (counts, with row percentages), one panel per threshold."
     import seaborn as sns
@@ -428,7 +428,7 @@ def plot_confusion(confusions: Mapping[str, pd.DataFrame]) -> Figure:
         ax.set_title(name)
     return fig
 
-
+# %% ../nbs/04_evaluate.ipynb #3358b0fb
 def plot_reliability(y_true, probs: Mapping[str, np.ndarray], n_bins: int = 15) -> Figure:
     "Reliability diagram (observed rate vs mean probability per bin, ECE in the legend) for each probability set."
     fig, (ax,) = _fig()
@@ -442,7 +442,7 @@ def plot_reliability(y_true, probs: Mapping[str, np.ndarray], n_bins: int = 15) 
     ax.legend(loc='lower right', fontsize=8)
     return fig
 
-
+# %% ../nbs/04_evaluate.ipynb #d6564096
 def plot_score_hist(y_true, p, thresholds: Mapping[str, float] = {}, bins: int = 25) -> Figure:
     "Histograms of p(pneumonia) per true class, with the thresholds."
     y, p = as_binary(y_true), check_probs(p)
@@ -455,7 +455,7 @@ def plot_score_hist(y_true, p, thresholds: Mapping[str, float] = {}, bins: int =
     ax.legend(fontsize=8)
     return fig
 
-
+# %% ../nbs/04_evaluate.ipynb #37062545
 def report_figures(result: EvalResult) -> dict[str, Figure]:
     "All figures of a result, keyed by file stem (roc_curve, pr_curve, confusion_matrix, ...)."
     pr = result.predictions
@@ -474,12 +474,12 @@ def report_figures(result: EvalResult) -> dict[str, Figure]:
 class TrainPatientsError(ValueError):
     "The data to evaluate shares patients with the model's training set."
 
-
+# %% ../nbs/04_evaluate.ipynb #cd417d2d
 def model_config(model) -> dict:
     "The `config.cxr` dict of a cxr_vit model ({} if it has none)."
     return dict(getattr(getattr(model, 'config', None), 'cxr', None) or {})
 
-
+# %% ../nbs/04_evaluate.ipynb #c99e3e32
 def check_train_patients(model, df: pd.DataFrame, allow: bool = False, max_named: int = 5) -> list[str]:
     "Patients of `df` that are in the model's training list; raises TrainPatientsError unless `allow`."
     train = set(map(str, model_config(model).get('train_patients') or []))
@@ -491,7 +491,7 @@ def check_train_patients(model, df: pd.DataFrame, allow: bool = False, max_named
             f"patients, or pass allow_train_patients=True (--allow-train-patients) to evaluate anyway.")
     return shared
 
-
+# %% ../nbs/04_evaluate.ipynb #34bb5d0f
 def sha256_file(path) -> str | None:
     "Hex sha256 of a file (None if it does not exist)."
     path = Path(path)
@@ -501,12 +501,12 @@ def sha256_file(path) -> str | None:
         for block in iter(lambda: f.read(1 << 20), b''): h.update(block)
     return h.hexdigest()
 
-
+# %% ../nbs/04_evaluate.ipynb #81183cf3
 def data_fingerprint(paths: Sequence[str]) -> str:
     "sha256 of the sorted, newline-joined image paths: which images were evaluated (not their bytes)."
     return hashlib.sha256('\n'.join(sorted(map(str, paths))).encode('utf-8', 'surrogateescape')).hexdigest()
 
-
+# %% ../nbs/04_evaluate.ipynb #4172311e
 def model_dir_of(model) -> Path | None:
     "The folder a model was loaded from (a path, or `config.name_or_path` / `_name_or_path`), if it exists."
     if isinstance(model, (str, os.PathLike)): d = Path(model)
@@ -531,7 +531,7 @@ def _uncalibrated(p, class_probs, T: float, labels: Sequence[str]) -> np.ndarray
     if class_probs is None: return apply_temperature(p, 1 / T, kind='probs')
     return pneumonia_probability(special.softmax(np.log(np.clip(class_probs, 1e-12, 1)) * T, axis=1), labels)
 
-
+# %% ../nbs/04_evaluate.ipynb #e4f2b47a
 def _clean_eval_table(df: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     "The rows to evaluate, each image once, each with a patient; and notes on what was changed."
     notes = []
@@ -648,7 +648,7 @@ def result_dict(result: EvalResult) -> dict:
                                                 viral_vs_bacterial=mc['viral_vs_bacterial']),
         notes=result.notes, meta=result.meta, versions=versions()))
 
-
+# %% ../nbs/04_evaluate.ipynb #2f6370d5
 def save_report(result: EvalResult, out_dir, figures: bool = True, dpi: int = 120) -> dict[str, Path]:
     "Write metrics.json, predictions.csv and the figures (PNG) into `out_dir`, each atomically."
     import io

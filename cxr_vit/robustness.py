@@ -48,7 +48,7 @@ def check_gray(im, where: str = 'shift') -> Image.Image:
                          "decode files with cxr_vit.decode.read_xray")
     return im
 
-
+# %% ../nbs/07_robustness.ipynb #a3e94e0e
 def _pixels(im: Image.Image) -> np.ndarray:
     return np.asarray(check_gray(im), dtype=np.float64)
 
@@ -64,30 +64,30 @@ def adjust_contrast(im: Image.Image, factor: float) -> Image.Image:
     m = a.mean()
     return _to_image(m + factor * (a - m))
 
-
+# %% ../nbs/07_robustness.ipynb #595c1550
 def adjust_gamma(im: Image.Image, gamma: float) -> Image.Image:
     "255 * (x / 255) ** gamma: gamma < 1 brightens the mid-tones, > 1 darkens them; 0 and 255 stay."
     return _to_image(255.0 * (_pixels(im) / 255.0) ** gamma)
 
-
+# %% ../nbs/07_robustness.ipynb #554751f6
 def adjust_exposure(im: Image.Image, factor: float) -> Image.Image:
     "Every pixel times `factor` (1.15 = +15% exposure), clipped at 255."
     return _to_image(_pixels(im) * factor)
 
-
+# %% ../nbs/07_robustness.ipynb #b3dd292b
 def gaussian_blur(im: Image.Image, frac: float) -> Image.Image:
     "Gaussian blur with sigma = `frac` of the shorter side (PIL's GaussianBlur, whose radius is sigma)."
     sigma = frac * min(check_gray(im).size)
     return im.filter(ImageFilter.GaussianBlur(radius=sigma))
 
-
+# %% ../nbs/07_robustness.ipynb #9816fbac
 def lower_resolution(im: Image.Image, factor: int) -> Image.Image:
     "Downsampled to 1/`factor` of each side (box filter), then back up (bilinear): the detail is gone."
     w, h = check_gray(im).size
     small = im.resize((max(1, round(w / factor)), max(1, round(h / factor))), Image.Resampling.BOX)
     return small.resize((w, h), Image.Resampling.BILINEAR)
 
-
+# %% ../nbs/07_robustness.ipynb #f707e562
 def zoom(im: Image.Image, keep: float) -> Image.Image:
     "The central `keep` fraction of each side, resized back to the full size (bilinear)."
     w, h = check_gray(im).size
@@ -103,7 +103,7 @@ def black_border(im: Image.Image, frac: float) -> Image.Image:
     a[:bh], a[h - bh:], a[:, :bw], a[:, w - bw:] = 0, 0, 0, 0
     return Image.fromarray(a, mode='L')
 
-
+# %% ../nbs/07_robustness.ipynb #81d7fa9c
 def burn_marker(im: Image.Image, text: str = 'R', frac: float = 0.12, margin: float = 0.04) -> Image.Image:
     "A bright (255) square of side `frac` of the shorter side, `text` in black inside, in the top-left corner."
     out = check_gray(im).copy()
@@ -115,13 +115,13 @@ def burn_marker(im: Image.Image, text: str = 'R', frac: float = 0.12, margin: fl
     d.text((x0 + s / 2, y0 + s / 2), text, fill=0, font=font, anchor='mm')
     return out
 
-
+# %% ../nbs/07_robustness.ipynb #88c13e56
 def image_seed(im: Image.Image) -> int:
     "A 64-bit seed from the image's size and bytes: the same image always gets the same random draws."
     h = hashlib.sha256(f'{im.mode}{im.size}'.encode() + im.tobytes())
     return int.from_bytes(h.digest()[:8], 'little')
 
-
+# %% ../nbs/07_robustness.ipynb #804ef596
 def gaussian_noise(im: Image.Image, sigma: float) -> Image.Image:
     "Additive Gaussian noise of standard deviation `sigma` gray levels, seeded by `image_seed(im)`."
     a = _pixels(im)
@@ -135,7 +135,7 @@ def make_shift(fn: Callable[..., Image.Image], doc: str, **params) -> Callable[[
     shift.params = params
     return shift
 
-
+# %% ../nbs/07_robustness.ipynb #50345482
 SHIFTS: dict[str, Callable[[Image.Image], Image.Image]] = {
     'contrast_low': make_shift(adjust_contrast, 'contrast x0.6 around the mean', factor=0.6),
     'contrast_high': make_shift(adjust_contrast, 'contrast x1.4 around the mean', factor=1.4),
@@ -151,12 +151,12 @@ SHIFTS: dict[str, Callable[[Image.Image], Image.Image]] = {
     'noise': make_shift(gaussian_noise, 'Gaussian noise, sigma 4/255, seeded by the image', sigma=4.0),
 }
 
-
+# %% ../nbs/07_robustness.ipynb #e52a6808
 def shift_description(fn: Callable) -> str:
     "First line of a shift's docstring ('' if it has none)."
     return ((getattr(fn, '__doc__', None) or '').strip().splitlines() or [''])[0]
 
-
+# %% ../nbs/07_robustness.ipynb #2173ce79
 def describe_shifts(shifts: Mapping[str, Callable] | None = None) -> pd.DataFrame:
     "One row per shift: name and description."
     shifts = SHIFTS if shifts is None else shifts
@@ -167,7 +167,7 @@ def sharpen(im: Image.Image, percent: int = 150) -> Image.Image:
     "Unsharp masking (radius 2 px, `percent` strength): the edge enhancement some sites apply to every film."
     return check_gray(im).filter(ImageFilter.UnsharpMask(radius=2, percent=percent, threshold=0))
 
-
+# %% ../nbs/07_robustness.ipynb #e42f1b93
 def compose(*shifts: Callable, doc: str = '') -> Callable[[Image.Image], Image.Image]:
     "Shifts applied one after another, as one shift whose description is `doc`."
     def site(im: Image.Image) -> Image.Image:
@@ -176,7 +176,7 @@ def compose(*shifts: Callable, doc: str = '') -> Callable[[Image.Image], Image.I
     site.__doc__ = doc
     return site
 
-
+# %% ../nbs/07_robustness.ipynb #f5e6ef4c
 SITES: dict[str, Callable[[Image.Image], Image.Image]] = {
     'site_soft': compose(make_shift(gaussian_blur, '', frac=0.015), make_shift(adjust_contrast, '', factor=0.7),
                          make_shift(adjust_gamma, '', gamma=1.2), doc='blur 1.5%, contrast x0.7, gamma 1.2: a soft, flat detector'),
@@ -223,7 +223,7 @@ def apply_shift(images: Sequence[Image.Image], fn: Callable, name: str = 'shift'
         out.append(s)
     return out
 
-
+# %% ../nbs/07_robustness.ipynb #69c74643
 def shift_scores(predict: Callable[[list[Image.Image]], np.ndarray], images_or_paths: Sequence,
                  shifts: Mapping[str, Callable] | None = None, batch_size: int = 64,
                  progress: bool = False) -> dict[str, np.ndarray]:
@@ -258,14 +258,14 @@ VERDICTS = {'ok': 'paired 95% CI lower bound >= -tolerance: the drop is shown to
             'fails': 'paired 95% CI upper bound < -tolerance: the drop is shown to exceed tolerance',
             'unclear': 'the paired CI straddles -tolerance (or is undefined): more patients needed'}
 
-
+# %% ../nbs/07_robustness.ipynb #b7862fad
 def verdict(delta_low: float, delta_high: float, tolerance: float = 0.01) -> str:
     "'ok' / 'fails' / 'unclear' from the paired CI of the AUROC change (see `VERDICTS`)."
     if np.isfinite(delta_low) and delta_low >= -tolerance: return 'ok'
     if np.isfinite(delta_high) and delta_high < -tolerance: return 'fails'
     return 'unclear'
 
-
+# %% ../nbs/07_robustness.ipynb #4e19d569
 def compare_scores(y_true, scores: Mapping[str, np.ndarray], patients=None, threshold: float = 0.5,
                    n_boot: int = 200, seed: int = 0, confidence: float = 0.95, tolerance: float = 0.01) -> pd.DataFrame:
     "One row per score vector vs the first (the reference): AUROC + CI, paired CI of its change, verdict, sens/spec."
