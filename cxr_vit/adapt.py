@@ -18,7 +18,7 @@ from torch import nn
 
 from .data import progress_bar
 from .decode import read_xray
-from .inference import expand_paths, predict_logits, shift_distance
+from .inference import add_model_argument, expand_paths, predict_logits, shift_distance
 from .model import load_model, save_model
 from .preprocessing import get_cxr, preprocess, update_cxr
 
@@ -112,7 +112,7 @@ def adapt(model: nn.Module, images: Sequence, method: str = 'adabn', source: str
 def cli_adapt(argv: Sequence[str] | None = None) -> int:
     "`cxr_vit adapt --model M --data NEW_SITE --out M2`: adapt a model to a new site's unlabeled images."
     ap = argparse.ArgumentParser(prog='cxr_vit adapt', description='Adapt a model to the unlabeled images of a new site.')
-    ap.add_argument('--model', default=None, help='model folder, .safetensors/.pth file or hub id (default: bundled)')
+    add_model_argument(ap)
     ap.add_argument('--data', required=True, nargs='+', help='the new site: image folders and/or files (no labels needed)')
     ap.add_argument('--out', required=True, help='folder to save the adapted model to')
     ap.add_argument('--method', default='adabn', choices=('adabn', 'tent'))

@@ -29,7 +29,7 @@ __all__ = ['log', 'LABELS', 'SUBTYPES', 'COLUMNS', 'PROGRESS_ENV', 'STAGE_ENV', 
            'read_dataset', 'sample_dir', 'split_patients', 'acquisition_series', 'hold_out_shift', 'LeakageError',
            'file_digest', 'check_leakage', 'progress_bar', 'ScanReport', 'scan', 'format_scan', 'cli_scan',
            'write_atomic', 'printable', 'save_table', 'load_table', 'versions', 'read_table', 'select_split',
-           'parse_param']
+           'add_table_arguments', 'parse_param']
 
 # %% ../nbs/01_data.ipynb #3e7496e1
 LABELS = ('normal', 'pneumonia')  # the binary task, in logit order (reference: NORMAL=0, PNEUMONIA=1)
@@ -527,6 +527,14 @@ def select_split(df: pd.DataFrame, split: str | None = None, where: str = 'data'
         hint = f"pass --split {'|'.join(named)}" if named else 'leave out --split to evaluate every row'
         raise DatasetError(f"{where}: no rows with split {split!r} (it has: {', '.join(present)}); {hint}")
     return sel
+
+
+def add_table_arguments(parser: argparse.ArgumentParser):
+    "`--data` and `--split` of a command that scores the rows of a table (`read_table`, then `select_split`)."
+    parser.add_argument('--data', required=True, help='data table CSV (a run\'s data.csv, or a manifest path,label[,patient,subtype,split]), '
+                        'image folder or .npz')
+    parser.add_argument('--split', help='rows of this split (val, test, ...); default: the val rows, or all rows of a table that '
+                        'holds one split')
 
 # %% ../nbs/01_data.ipynb #97e816e9
 def parse_param(s: str) -> tuple[str, object]:

@@ -25,8 +25,8 @@ from matplotlib.figure import Figure
 from scipy import special, stats
 from sklearn import metrics as skm
 
-from .data import LABELS, SUBTYPES, read_table, select_split, versions, write_atomic
-from .inference import (apply_temperature, as_binary, check_probs, fit_temperature, pneumonia_probability, threshold_transfer,
+from .data import LABELS, SUBTYPES, add_table_arguments, read_table, select_split, versions, write_atomic
+from .inference import (add_model_argument, apply_temperature, as_binary, check_probs, fit_temperature, pneumonia_probability, threshold_transfer,
                               viral_share)
 
 log = logging.getLogger(__name__)
@@ -682,10 +682,8 @@ def headline(metrics: Mapping) -> pd.DataFrame:
 def _parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog='cxr_vit evaluate', description='Evaluate a saved model on a dataset: metrics '
                                  'with patient-bootstrap CIs at its threshold and at 0.5, calibration, figures.')
-    ap.add_argument('--model', default=None, help='model folder, .safetensors/.pth file or hub id (default: the bundled model)')
-    ap.add_argument('--data', required=True, help='data table CSV (path,label,patient[,subtype,split]), folder or .npz')
-    ap.add_argument('--split', help="evaluate the rows of this split (val, test, ...); default: the val rows, or all "
-                    "rows of a table that holds one split")
+    add_model_argument(ap)
+    add_table_arguments(ap)
     ap.add_argument('--out', help='folder for metrics.json, predictions.csv and figures')
     ap.add_argument('--allow-train-patients', action='store_true', help="evaluate even on the model's training patients")
     ap.add_argument('--threshold', type=float, help="override the model's stored threshold")
@@ -734,7 +732,7 @@ def _show_evaluation(report: EvalResult, lines: list[str]):
     if report.multiclass is not None: display(report.multiclass['confusion']); display(report.multiclass['auroc_ovr'].round(3))
 
 
-def evaluate_stage(run_dir=None,                 # run folder: metrics.json, predictions.csv, figures (and sites.csv) go there
+def evaluate_stage(run_dir=None,                 # run folder: metrics.json, predictions.csv and the figures go there
                    model_dir=None,               # the model to evaluate (None: nothing to do, returns None)
                    data_csv=None,                # the run's data table (01_data's data.csv); wins over `data`
                    data=None,                    # else a folder / manifest / .npz (None: the embedded sample)

@@ -32,7 +32,7 @@ from torch import nn
 
 from .data import printable, progress_bar, write_atomic
 from .decode import read_xray
-from .inference import class_probs, decision_threshold, expand_paths, pneumonia_probability
+from .inference import add_model_argument, class_probs, decision_threshold, expand_paths, pneumonia_probability
 from .model import load_model
 from .preprocessing import body_box, geometry, get_cxr, pair
 from .preprocessing import preprocess as model_preprocess
@@ -342,12 +342,17 @@ def _unit(heat: np.ndarray) -> np.ndarray:
     return (heat - lo) / (hi - lo) if hi > lo else np.where(np.isnan(heat), np.nan, 0.0)
 
 
+def _heat(gray: np.ndarray, token_map: np.ndarray, preprocessing: dict | None) -> np.ndarray:
+    "`token_map` on the pixels of the image `gray` (H, W), scaled to [0, 1]; NaN where the model did not look."
+    return _unit(to_image(token_map, gray.shape[:2], preprocessing, _seen(gray, preprocessing)))
+
+
 def overlay(image, token_map: np.ndarray, title: str = '', preprocessing: dict | None = None, alpha: float = 0.45,
             cmap: str = 'jet', ax=None, colorbar: bool = True):
     "Draw `token_map` (gh, gw) over `image` at the image's own size (see `to_image`), scaled to [0, 1]; returns the figure."
     from matplotlib.figure import Figure
     img = np.asarray(image.convert('L') if hasattr(image, 'convert') else image)
-    heat = _unit(to_image(token_map, img.shape[:2], preprocessing, _seen(img, preprocessing)))
+    heat = _heat(img, token_map, preprocessing)
     if ax is None:
         h, w = img.shape[:2]
         ax = Figure(figsize=(4.5 * w / max(h, w) + 1.2, 4.5 * h / max(h, w) + 0.6), layout='constrained').add_subplot()
@@ -364,7 +369,7 @@ def overlay_image(image, token_map: np.ndarray, preprocessing: dict | None = Non
     from matplotlib import colormaps
     from PIL import ImageDraw, ImageFont
     gray = np.asarray(image.convert('L') if hasattr(image, 'convert') else image, np.float32)
-    heat = _unit(to_image(token_map, gray.shape[:2], preprocessing, _seen(gray, preprocessing)))
+    heat = _heat(gray, token_map, preprocessing)
     a = np.where(np.isnan(heat), 0.0, alpha)[..., None]                      # unseen pixels stay as they were
     rgb = gray[..., None] * (1 - a) + colormaps[cmap](np.nan_to_num(heat))[..., :3] * 255 * a
     img = Image.fromarray(rgb.round().astype(np.uint8), 'RGB')
@@ -544,8 +549,7 @@ class Explanation:
     @property
     def heat(self) -> np.ndarray:
         "The map on the image's pixels, scaled to [0, 1]; NaN where the model did not look."
-        gray = np.asarray(self.image.convert('L'))
-        return _unit(to_image(self.token_map, gray.shape, self.preprocessing, _seen(gray, self.preprocessing)))
+        return _heat(np.asarray(self.image.convert('L')), self.token_map, self.preprocessing)
     @property
     def caption(self) -> str:
         p, t, pred = self.probs, self.target, int(np.argmax(self.probs))
@@ -656,7 +660,7 @@ def explain_paths(
 def cli_explain(argv: Sequence[str] | None = None) -> int:
     "`cxr_vit explain`: heatmaps for images and folders; returns the exit status."
     p = argparse.ArgumentParser(prog='cxr_vit explain', description='Heatmaps for chest X-rays: overlays (PNG), raw token maps (.npy), summary.json.')
-    p.add_argument('--model', default=None, help='model folder, .safetensors/.pth file or hub id (default: the bundled model)')
+    add_model_argument(p)
     p.add_argument('paths', nargs='+', metavar='PATH', help='images or folders of images')
     p.add_argument('--out', default='explanations', help='output folder (default: %(default)s)')
     p.add_argument('--method', default='gradcam', choices=METHODS)

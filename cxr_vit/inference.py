@@ -32,7 +32,7 @@ _log = logging.getLogger(__name__)
 __all__ = ['as_binary', 'check_probs', 'pneumonia_probability', 'viral_share', 'apply_temperature', 'fit_temperature',
            'choose_threshold', 'threshold_transfer', 'decision_threshold', 'predict_logits', 'class_probs',
            'predict_class_probs', 'predict_proba', 'predict', 'expand_paths', 'shift_distance', 'fit_shift_reference',
-           'shift_summary', 'cli_predict']
+           'shift_summary', 'add_model_argument', 'cli_predict']
 
 # %% ../nbs/02a_inference.ipynb #59f5913c
 def as_binary(y_true) -> np.ndarray:
@@ -183,7 +183,7 @@ def predict_class_probs(model: PreTrainedModel, images_or_paths, batch_size: int
 
 # %% ../nbs/02a_inference.ipynb #05b4acdd
 def predict_proba(model: PreTrainedModel, images_or_paths, batch_size: int = 32, progress: bool = False) -> np.ndarray:
-    "P(pneumonia) for each image (PIL image or path), temperature applied (1 - P(normal) for a 3-class model)."
+    "P(pneumonia) for each image (PIL image or path), temperature applied (`pneumonia_probability`: the sum of the pneumonia classes for a 3-class model)."
     return pneumonia_probability(predict_class_probs(model, images_or_paths, batch_size, progress), get_cxr(model)['labels'])
 
 # %% ../nbs/02a_inference.ipynb #0e5406d5
@@ -259,11 +259,16 @@ def shift_summary(scores, model_or_cxr) -> dict:
                 flagged=float((scores > s['flag_above']).mean()), flagged_on_validation=0.01)
 
 # %% ../nbs/02a_inference.ipynb #2922fcff
+def add_model_argument(parser: argparse.ArgumentParser):
+    "`--model`, as every command that scores with a model takes it: any source `load_model` reads, the bundled model by default."
+    parser.add_argument('--model', default=None, help='model folder, .safetensors/.pth file or hub id (default: the bundled model)')
+
+
 def cli_predict(argv: Sequence[str] | None = None) -> int:
     "`cxr_vit predict --model M PATH... [--out preds.csv]`: P(pneumonia) for images and folders."
     ap = argparse.ArgumentParser(prog='cxr_vit predict', description='Predict pneumonia on chest X-rays.')
     ap.add_argument('paths', nargs='+', help='image files and/or folders (searched recursively)')
-    ap.add_argument('--model', default=None, help='model folder, .safetensors/.pth file or hub id (default: bundled)')
+    add_model_argument(ap)
     ap.add_argument('--out', default=None, help='CSV to write (default: CSV to stdout)')
     ap.add_argument('--batch-size', type=int, default=32)
     ap.add_argument('--threshold', type=float, default=None, help="default: the model's own")

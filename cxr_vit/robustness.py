@@ -23,11 +23,11 @@ import pandas as pd
 from matplotlib.figure import Figure
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from .data import progress_bar, read_table, select_split, write_atomic
+from .data import add_table_arguments, progress_bar, read_table, save_table, select_split, write_atomic
 from .decode import read_xray
 from .evaluate import (TrainPatientsError, binary_metrics, bootstrap_weights, check_train_patients,
                               patient_codes, percentile_ci, predict_labels, weighted_ranking)
-from .inference import as_binary, check_probs, decision_threshold, predict_proba, threshold_transfer
+from .inference import add_model_argument, as_binary, check_probs, decision_threshold, predict_proba, threshold_transfer
 from .model import load_model
 
 log = logging.getLogger(__name__)
@@ -348,8 +348,6 @@ def markdown_table(table: pd.DataFrame, digits: int = 3) -> str:
 # %% ../nbs/07_robustness.ipynb #37557fc7
 def sites_stage(model, table: pd.DataFrame, run_dir=None, seed: int = 0, n_boot: int = 200, show: bool = False) -> pd.DataFrame:
     "`robustness_table` of `table` under `SITES` (AUROC and threshold transfer per site), into `run_dir/sites.csv`."
-    from cxr_vit.data import save_table
-    from cxr_vit.model import load_model
     if not hasattr(model, 'config'): model = load_model(model)
     site_table = robustness_table(model, table, SITES, n_boot=n_boot, seed=seed, progress=show)
     if run_dir: save_table(site_table, Path(run_dir)/'sites.csv')
@@ -362,10 +360,8 @@ def sites_stage(model, table: pd.DataFrame, run_dir=None, seed: int = 0, n_boot:
 def _parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog='cxr_vit robustness', description='Robustness of a saved model to synthesized '
                                  'acquisition shifts, on the validation split of a data table.')
-    ap.add_argument('--model', default=None, help='model folder, .safetensors/.pth file or hub id (default: the bundled model)')
-    ap.add_argument('--data', required=True, help='data table CSV (path,label,patient[,split]), image folder or .npz')
-    ap.add_argument('--split', help='rows of this split (val, test, ...); default, as for cxr_vit evaluate: the val rows, '
-                    'or all rows of a table that holds one split')
+    add_model_argument(ap)
+    add_table_arguments(ap)
     ap.add_argument('--out', help='folder for robustness.csv and shifts.png')
     ap.add_argument('--n-boot', type=int, default=200, help='patient-bootstrap replicates (default: 200; 0: no CIs)')
     ap.add_argument('--batch-size', type=int, default=64)

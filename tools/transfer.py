@@ -25,7 +25,7 @@ import pandas as pd
 from sklearn.metrics import roc_auc_score
 
 from cxr_vit.data import write_atomic
-from cxr_vit.inference import choose_threshold, predict_class_probs, threshold_transfer
+from cxr_vit.inference import choose_threshold, pneumonia_probability, predict_class_probs, threshold_transfer
 from cxr_vit.model import load_model
 from cxr_vit.preprocessing import get_cxr
 from cxr_vit.robustness import SITES, robustness_table
@@ -56,23 +56,18 @@ EVAL_ROWS = {  # name -> (what, trained rows whose class probabilities are avera
 ORDER = [*ROWS, *EVAL_ROWS]
 
 
-def _p(probs: np.ndarray, labels) -> np.ndarray:
-    "P(pneumonia) from class probabilities: 1 - P(normal)."
-    return 1 - probs[:, list(labels).index('normal')]
-
-
 def _scores(predict, labels, threshold: float, sens: float, table: pd.DataFrame) -> dict:
     "AUROC, sensitivity, specificity and specificity lost on val and shift, and over the simulated sites."
     out = {}
     for split in ('val', 'shift'):
         rows = table[table.split == split]
-        y, p = (rows.label == 'pneumonia').to_numpy(), _p(predict(list(rows.path)), labels)
+        y, p = (rows.label == 'pneumonia').to_numpy(), pneumonia_probability(predict(list(rows.path)), labels)
         tt = threshold_transfer(y, p, threshold, sens)
         out |= {f'{split}_auroc': roc_auc_score(y, p), f'{split}_sensitivity': tt['sensitivity'],
                 f'{split}_specificity': tt['specificity'], f'{split}_specificity_lost': tt['specificity_lost']}
     val = table[table.split == 'val']
     sites = robustness_table(None, val, SITES, n_boot=0, threshold=threshold, progress=True,
-                             predict=lambda imgs: _p(predict(imgs), labels)).set_index('condition').drop('clean')
+                             predict=lambda imgs: pneumonia_probability(predict(imgs), labels)).set_index('condition').drop('clean')
     out |= dict(sites_auroc_min=sites.auroc.min(), sites_specificity_min=sites.specificity.min(),
                 sites_specificity_lost_mean=sites.specificity_lost.mean(), sites_specificity_lost_max=sites.specificity_lost.max(),
                 sites_worst=sites.specificity_lost.idxmax())
@@ -101,7 +96,7 @@ def train_row(name: str, data: str, out: Path, resume: bool) -> dict:
     sens = c.get('threshold_sensitivity')
     if sens is None:  # a model calibrated before the sensitivity was stored: what its threshold reaches on calib
         calib = table[table.split == 'calib']
-        sens = float((_p(predict(list(calib.path)), c['labels'])[(calib.label == 'pneumonia').to_numpy()] >= c['threshold']).mean())
+        sens = float((pneumonia_probability(predict(list(calib.path)), c['labels'])[(calib.label == 'pneumonia').to_numpy()] >= c['threshold']).mean())
     scores = _scores(predict, c['labels'], c['threshold'], sens, table)
     return dict(row=name, what=what, minutes=round(minutes, 1), epochs=over['epochs'], threshold=round(c['threshold'], 4),
                 threshold_sensitivity=round(sens, 4), val_viral_auroc=round(cal.get('val_viral_auroc', np.nan), 4),
@@ -118,7 +113,7 @@ def eval_row(name: str, data: str, out: Path) -> dict:
     labels = get_cxr(models[0])['labels']
     predict = lambda items: np.mean([predict_class_probs(m, items, batch_size=128) for m in models], axis=0)
     calib = table[table.split == 'calib']
-    y, p = (calib.label == 'pneumonia').to_numpy(), _p(predict(list(calib.path)), labels)
+    y, p = (calib.label == 'pneumonia').to_numpy(), pneumonia_probability(predict(list(calib.path)), labels)
     thr = choose_threshold(y, p)
     sens = float((p[y] >= thr).mean())
     t0 = time.time()
