@@ -564,8 +564,8 @@ def evaluate_model(model, df: pd.DataFrame, *, threshold: float | None = None, a
     labels = cfg.get('labels') or LABELS
     shift, unreadable = None, []
     if predict is None:   # the model's `predict`: class probabilities, shift scores, and unreadable files named, not fatal
-        from cxr_vit.inference import predict as model_predict
-        pr = model_predict(model, df.path.tolist(), progress=True)
+        from cxr_vit.engine import predict as model_predict   # in fp32: the figures are the reference ones, not a fast path's
+        pr = model_predict(model, df.path.tolist(), progress=True, precision='fp32')
         bad = pr.error.notna().to_numpy()
         unreadable = [dict(path=p, error=e) for p, e in zip(pr.path[bad], pr.error[bad])]
         if bad.all(): raise ValueError(f"none of the {len(df)} images could be read, e.g. {unreadable[0]['error']}")

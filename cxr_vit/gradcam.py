@@ -14,6 +14,7 @@ import contextlib
 import copy
 import inspect
 import io
+import itertools
 import json
 import logging
 import math
@@ -32,7 +33,7 @@ from torch import nn
 
 from .data import printable, progress_bar, write_atomic
 from .decode import read_xray
-from .inference import add_model_argument, class_probs, decision_threshold, expand_paths, pneumonia_probability
+from .inference import Paths, add_model_argument, class_probs, decision_threshold, pneumonia_probability
 from .model import load_model
 from .preprocessing import body_box, geometry, get_cxr, pair
 from .preprocessing import preprocess as model_preprocess
@@ -638,20 +639,21 @@ def explain_paths(
     preprocess: Callable | None = None,  # (PIL images, model) -> pixel tensor; None: the model's own preprocessing
 ) -> list[dict]:
     "Explain images and folders of images: overlays (.png), raw token maps (.npy) and `summary.json` in `out_dir`; returns the records."
-    target, files, out = _target(model, target), expand_paths(paths), Path(out_dir)   # unreadable or missing files: error records
+    target, out = _target(model, target), Path(out_dir)
+    files = iter(Paths(paths))   # walked lazily, a batch at a time; unreadable or missing files: error records
     out.mkdir(parents=True, exist_ok=True)
-    records, seen = [], set()
-    with progress_bar(total=len(files), unit='img', desc=f'explain ({method})', disable=not progress) as bar:
-        for i in range(0, len(files), batch_size):
+    records, seen, n = [], set(), 0
+    with progress_bar(total=None, unit='img', desc=f'explain ({method})', disable=not progress) as bar:
+        while chunk := list(itertools.islice(files, batch_size)):
             ok, images = [], []
-            for f in files[i:i + batch_size]:
+            for f in chunk:
                 try: images.append(read_xray(f)); ok.append(f)
                 except (OSError, ValueError) as e:
                     _log.warning('%s', e); records.append(dict(path=f, error=str(e)))
             records += [_save_one(out, e, seen) for e in _explained(model, images, ok, method, target, layer, batch_size, preprocess)]
-            bar.update(len(files[i:i + batch_size]))
+            n += len(chunk); bar.update(len(chunk))
     summary = dict(method=method, layer=(layer or default_layer(model)) if method in ('gradcam', 'gradcam++') else None,
-                   model=type(model).__name__, n_images=len(files), n_errors=sum('error' in r for r in records),
+                   model=type(model).__name__, n_images=n, n_errors=sum('error' in r for r in records),
                    n_empty=sum(bool(r.get('empty')) for r in records), images=records)
     write_atomic(out / 'summary.json', json.dumps(summary, indent=2))
     return records

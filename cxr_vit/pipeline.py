@@ -516,7 +516,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {  # command -> (module, function(ar
     'data scan': ('cxr_vit.pipeline', 'cli_data_scan', 'scan a dataset folder/CSV/.npz and report labels, patients, problems'),
     'train': ('cxr_vit.train', 'cli_train', 'train a model'),
     'evaluate': ('cxr_vit.evaluate', 'cli_evaluate', 'evaluate predictions: metrics with CIs, calibration, plots'),
-    'predict': ('cxr_vit.inference', 'cli_predict', 'predict pneumonia probability for images'),
+    'predict': ('cxr_vit.engine', 'cli_predict', 'predict pneumonia probability for images (any number, resumable, sharded under torchrun)'),
+    'export': ('cxr_vit.engine', 'cli_export', 'export a model to ONNX (optionally int8) for predict --engine onnx'),
     'explain': ('cxr_vit.gradcam', 'cli_explain', 'Grad-CAM heatmaps for images'),
     'adapt': ('cxr_vit.adapt', 'cli_adapt', 'adapt a model to the unlabeled images of a new site'),
     'robustness': ('cxr_vit.robustness', 'cli_robustness', 'AUROC, sensitivity and specificity under synthesized acquisition shifts'),
@@ -525,7 +526,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {  # command -> (module, function(ar
 
 def _shift_for(model_src: str | None):
     "A `scan(shift=...)` scorer: the shift summary of images against the training images of model `model_src`."
-    from cxr_vit.inference import predict, shift_summary
+    from cxr_vit.engine import predict
+    from cxr_vit.inference import shift_summary
     from cxr_vit.model import load_model
     model = load_model(model_src)
     if getattr(model, 'cxr_shift', None) is None: raise ValueError(f"{model_src or 'the bundled model'}: no shift reference to score against")
