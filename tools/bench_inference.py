@@ -14,7 +14,7 @@ torchvision float transforms, HF eager attention, fp32, batch 16), `cxr_vit pred
 bf16, with ONNX Runtime in fp32 and int8 (exported and quantized first, by `cxr_vit export`), and `cxr_vit explain`
 (Grad-CAM, overlays and raw maps written). `e2e img/s`: the command's function called in-process on the folder of
 films (model loading, decoding, the model, writing the CSV or the overlays); `model img/s`: the engine alone on
-preprocessed batches of 32 (Grad-CAM maps for explain); `peak RSS`: of the main process (decoding workers are
+preprocessed batches of 32 (Grad-CAM maps of batches of 8 for explain, in the precision it picks); `peak RSS`: of the main process (decoding workers are
 separate processes). Also printed: the machine's matmul rate in fp32 and bf16, and each model's FLOPs per image.
 `--memory`: peak RSS of `cxr_vit predict` (default model) on generated folders of 1,000 and 10,000 files.
 """
@@ -68,8 +68,11 @@ def child(row: str, model: str, onnx: str, images: str, out: str) -> dict:
         rc = cli_explain([images, '--model', model, '--out', out])
         e2e = time.perf_counter() - t0
         assert rc == 0, rc
+        from cxr_vit.engine import resolve_precision
         m = load_model(model); x = preprocess(files[:8], m)
-        model_s = _best(lambda: token_maps(m, x)) / 8
+        def maps():   # in the precision the command picked ('auto')
+            with torch.autocast('cpu', torch.bfloat16, enabled=resolve_precision('auto') == 'bf16'): token_maps(m, x)
+        model_s = _best(maps) / 8
     else:
         from cxr_vit.engine import cli_predict, load_engine
         engine, precision = {'torch-fp32': ('torch', 'fp32'), 'torch-bf16': ('torch', 'bf16'), 'onnx-fp32': ('onnx', 'auto'),
