@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: the library is what the notebooks export, the notebooks are clean,
 # the README says what nbs/index.ipynb says, every notebook's cells pass (nbdev-test), and the
+# explorer works in a real browser (tools/browser_test.py: JupyterLab + Debian's chromium), and the
 # real pipeline runs once on the embedded sample with its outputs checked (tools/check_run.py).
 # Extra arguments go to nbdev-test (e.g. `tools/test.sh --flags slow`).
 set -uo pipefail
@@ -19,6 +20,7 @@ else echo "ok: notebooks are clean"; fi
 python tools/readme.py --check || fail=1
 python tools/check_layers.py || fail=1
 python tools/nbtest.py "$@" || fail=1
+python tools/browser_test.py || fail=1   # the explorer in JupyterLab, driven by headless Chromium
 runs=$(mktemp -d)
 if cxr_vit run --out "$runs" --name sample; then python tools/check_run.py "$runs/sample" || fail=1
 else echo "FAIL: cxr_vit run on the embedded sample (see $runs/sample)"; fail=1; fi

@@ -1,0 +1,50 @@
+"""How fast the explorer answers a click, on the bundled model's whole validation split.
+
+    python tools/bench_explorer.py [--data ../shared/data/chest_xray] [--clicks 30]
+
+Opens `explore` on the validation split the bundled model's patients give back (as tools/bench_inference.py does),
+then, as a user would, clicks `--clicks` cases in the list (each one not seen before: its Grad-CAM is computed, the
+overlay drawn), moves the threshold slider ten times, and switches the heatmap method on one case. Prints the
+seconds each kind of click took (median and worst) and how long opening took.
+"""
+import argparse, sys, time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('--data', default=str(ROOT.parent / 'shared' / 'data' / 'chest_xray'))
+    ap.add_argument('--clicks', type=int, default=30)
+    a = ap.parse_args(argv)
+    from cxr_vit.data import read_dataset
+    from cxr_vit.explore import explore
+    from cxr_vit.model import load_model
+    from cxr_vit.preprocessing import get_cxr
+    from cxr_vit.train import get_preset, split_table
+    model = load_model()
+    table = split_table(read_dataset(a.data), get_preset('cpu-convvit-3class'))
+    assert sorted(set(table.patient[table.split.isin(['train', 'calib'])].astype(str))) == sorted(get_cxr(model)['train_patients'])
+    val = table[table.split == 'val'].reset_index(drop=True)
+    t0 = time.perf_counter(); ex = explore(model, data=val); opened = time.perf_counter() - t0
+    ids = [i for _, i in ex.case_list.options]
+    cases, slider, method = [], [], []
+    for i in ids[:a.clicks]:
+        ex.case_list.value = i; cases.append(ex.last_click_s)
+    for t in np.linspace(0.1, 0.9, 10):
+        t0 = time.perf_counter(); ex.threshold.value = round(float(t), 2); slider.append(time.perf_counter() - t0)
+    for m in ('gradcam++', 'rollout', 'occlusion'):
+        ex.method.value = m; method.append(ex.last_click_s)
+    f = lambda xs: f'median {np.median(xs):.3f} s, worst {max(xs):.3f} s'
+    print(f'explorer on {len(ex.cases)} validation films: opened (predict included) in {opened:.1f} s')
+    print(f'click on a case (Grad-CAM computed, overlay drawn): {f(cases)} over {len(cases)} clicks')
+    print(f'threshold slider moved: {f(slider)} over {len(slider)} moves')
+    print(f'method switched on one case (gradcam++, rollout, occlusion): ' + ', '.join(f'{s:.3f} s' for s in method))
+    print(f'\ncommand: python tools/bench_explorer.py {" ".join(argv if argv is not None else sys.argv[1:])}'.rstrip())
+    return 0
+
+
+if __name__ == '__main__': sys.exit(main())
