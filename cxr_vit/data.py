@@ -529,10 +529,10 @@ def select_split(df: pd.DataFrame, split: str | None = None, where: str = 'data'
     return sel
 
 
-def add_table_arguments(parser: argparse.ArgumentParser):
-    "`--data` and `--split` of a command that scores the rows of a table (`read_table`, then `select_split`)."
-    parser.add_argument('--data', required=True, help='data table CSV (a run\'s data.csv, or a manifest path,label[,patient,subtype,split]), '
-                        'image folder or .npz')
+def add_table_arguments(parser: argparse.ArgumentParser, default: str | None = None):
+    "`--data` and `--split` of a command that scores the rows of a table (`read_table`, then `select_split`); `--data` is required unless `default` says what it falls back to."
+    parser.add_argument('--data', required=default is None, help='data table CSV (a run\'s data.csv, or a manifest path,label[,patient,subtype,split]), '
+                        'image folder or .npz' + (f' (default: {default})' if default else ''))
     parser.add_argument('--split', help='rows of this split (val, test, ...); default: the val rows, or all rows of a table that '
                         'holds one split')
 

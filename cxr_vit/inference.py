@@ -10,30 +10,27 @@ the engine notebook, at speed and at any scale."""
 # %% ../nbs/02a_inference.ipynb #ffd6c245
 from __future__ import annotations
 
-import argparse, logging, os, sys
-from collections.abc import Iterable, Sequence
+import argparse, contextlib, logging, os
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import torch
 from PIL import Image
 from scipy import optimize, special
 from sklearn import metrics as skm
 from transformers import PreTrainedModel
 
-from .data import LABELS, SUBTYPES, progress_bar, save_table, walk_images
-from .decode import read_xray
-from .model import load_model
+from .data import LABELS, SUBTYPES, progress_bar, walk_images
 from .preprocessing import get_cxr, preprocess, update_cxr
 
 _log = logging.getLogger(__name__)
 
 # %% auto #0
 __all__ = ['as_binary', 'check_probs', 'pneumonia_probability', 'viral_share', 'apply_temperature', 'fit_temperature',
-           'choose_threshold', 'threshold_transfer', 'decision_threshold', 'predict_logits', 'class_probs',
-           'predict_class_probs', 'predict_proba', 'Paths', 'expand_paths', 'shift_distance', 'fit_shift_reference',
-           'shift_summary', 'add_model_argument']
+           'choose_threshold', 'threshold_transfer', 'decision_threshold', 'head_inputs', 'predict_logits',
+           'class_probs', 'predict_class_probs', 'predict_proba', 'Paths', 'expand_paths', 'shift_distance',
+           'fit_shift_reference', 'shift_summary', 'add_model_argument']
 
 # %% ../nbs/02a_inference.ipynb #59f5913c
 def as_binary(y_true) -> np.ndarray:
@@ -151,23 +148,30 @@ def _head(model: PreTrainedModel) -> torch.nn.Module:
     return head
 
 
+@contextlib.contextmanager
+def head_inputs(model: PreTrainedModel) -> Iterator[list[torch.Tensor]]:
+    "While open, the input of the classification head in each forward pass (the pre-logit features), float32 on the CPU, is appended to the list it yields."
+    feats = []
+    hook = _head(model).register_forward_pre_hook(lambda m, a: feats.append(a[0].float().cpu()))
+    try: yield feats
+    finally: hook.remove()
+
+
 def predict_logits(model: PreTrainedModel, images_or_paths, batch_size: int = 32, progress: bool = False,
                    features: bool = False) -> torch.Tensor | tuple[torch.Tensor, torch.Tensor]:
     "Raw logits (N, classes), float32 on the CPU, of images (PIL or paths) under the model's preprocessing; `features`: also the pre-logit features."
     cxr = get_cxr(model)
     items = [images_or_paths] if isinstance(images_or_paths, (Image.Image, str, os.PathLike)) else list(images_or_paths)
     p0 = next(model.parameters())
-    was_training, out, feats = model.training, [], []
-    hook = _head(model).register_forward_pre_hook(lambda m, a: feats.append(a[0].float().cpu())) if features else None
+    was_training, out = model.training, []
     model.eval()
-    try:
-        with torch.inference_mode():
-            for i in progress_bar(range(0, len(items), batch_size), disable=not progress, desc='predict', unit='batch'):
-                x = preprocess(items[i:i + batch_size], cxr).to(p0.device, p0.dtype)
-                out.append(model(pixel_values=x).logits.float().cpu())
-    finally:
-        model.train(was_training)
-        if hook is not None: hook.remove()
+    with head_inputs(model) if features else contextlib.nullcontext([]) as feats:
+        try:
+            with torch.inference_mode():
+                for i in progress_bar(range(0, len(items), batch_size), disable=not progress, desc='predict', unit='batch'):
+                    x = preprocess(items[i:i + batch_size], cxr).to(p0.device, p0.dtype)
+                    out.append(model(pixel_values=x).logits.float().cpu())
+        finally: model.train(was_training)
     z = torch.cat(out) if out else torch.zeros(0, len(cxr['labels']))
     if not features: return z
     return z, torch.cat(feats) if feats else torch.zeros(0, getattr(model.config, 'hidden_size', 0))
