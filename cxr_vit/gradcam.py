@@ -45,10 +45,10 @@ _log = logging.getLogger(__name__)
 __all__ = ['METHODS', 'find_blocks', 'default_layer', 'DegenerateLayerError', 'token_grid', 'patch_tokens',
            'vit_reshape_transform', 'resolve_targets', 'explaining', 'leaf_at', 'layer_gradients', 'cam_from',
            'token_masks', 'explain_batch', 'token_maps', 'normalize_maps', 'upsample', 'LogitsOnly', 'to_image',
-           'overlay', 'overlay_image', 'reinit_', 'randomization_steps', 'randomization_check', 'plot_randomization',
-           'blurred', 'random_maps', 'deletion_insertion', 'faithfulness_table', 'plot_deletion_insertion',
-           'thorax_masks', 'region_shares', 'evidence_target', 'Explanation', 'explain', 'explain_paths', 'cli_explain',
-           'pick_examples', 'gallery', 'report_stage']
+           'overlay', 'overlay_image', 'png_bytes', 'reinit_', 'randomization_steps', 'randomization_check',
+           'plot_randomization', 'blurred', 'random_maps', 'deletion_insertion', 'faithfulness_table',
+           'plot_deletion_insertion', 'thorax_masks', 'region_shares', 'evidence_target', 'Explanation', 'explain',
+           'explain_paths', 'cli_explain', 'pick_examples', 'gallery', 'report_stage']
 
 # %% ../nbs/05_gradcam.ipynb #d129b354
 _PRE_ATTN_NORMS = ('layernorm_before', 'norm1', 'ln_1', 'layer_norm1')  # transformers ViT/DeiT/BEiT, timm/Dinov2, CLIP-like
@@ -384,6 +384,12 @@ def overlay_image(image, token_map: np.ndarray, preprocessing: dict | None = Non
     for k, line in enumerate(lines): draw.text((4, img.height + 2 + k * step), line, fill='black', font=font)
     return out
 
+
+def png_bytes(img: Image.Image) -> bytes:
+    "An image (an overlay) as PNG bytes, at zlib level 1: 4x faster to encode than Pillow's default level 6, 15% larger."
+    buf = io.BytesIO(); img.save(buf, format='png', compress_level=1)
+    return buf.getvalue()
+
 # %% ../nbs/05_gradcam.ipynb #23421cf8
 def reinit_(module: nn.Module, seed: int = 0) -> nn.Module:
     "Re-initialize all parameters of `module` in place (`reset_parameters`, else N(0, 0.02)); the global RNG is untouched."
@@ -560,9 +566,7 @@ class Explanation:
         return line + (f'\nEMPTY MAP: no positive evidence for {self.explained} at this layer' if self.empty else '')
     @property
     def overlay(self) -> Image.Image: return overlay_image(self.image, self.token_map, self.preprocessing, caption=self.caption)
-    def _repr_png_(self) -> bytes:
-        buf = io.BytesIO(); self.overlay.save(buf, format='png', compress_level=1)   # 4x faster than level 6, 15% larger
-        return buf.getvalue()
+    def _repr_png_(self) -> bytes: return png_bytes(self.overlay)
 
 # %% ../nbs/05_gradcam.ipynb #76af6b18
 def _target(model, target):

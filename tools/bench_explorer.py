@@ -42,7 +42,7 @@ def main(argv=None) -> int:
     print(f'explorer on {len(ex.cases)} validation films: opened (predict included) in {opened:.1f} s')
     print(f'click on a case (Grad-CAM computed, overlay drawn): {f(cases)} over {len(cases)} clicks')
     print(f'threshold slider moved: {f(slider)} over {len(slider)} moves')
-    print(f'method switched on one case (gradcam++, rollout, occlusion): ' + ', '.join(f'{s:.3f} s' for s in method))
+    print("method switched on one case (gradcam++, rollout, occlusion): " + ', '.join(f'{s:.3f} s' for s in method))
     print(f'\ncommand: python tools/bench_explorer.py {" ".join(argv if argv is not None else sys.argv[1:])}'.rstrip())
     return 0
 

@@ -47,7 +47,7 @@ def child(row: str, model: str, onnx: str, images: str, out: str) -> dict:
         from PIL import Image
         from torchvision import transforms
         from transformers import AutoModelForImageClassification
-        import cxr_vit.model  # noqa: F401 (registers the project's model types with transformers' Auto classes)
+        import cxr_vit.model  # noqa: F401  (registers the project's model types with transformers' Auto classes)
         t0 = time.perf_counter()
         m = AutoModelForImageClassification.from_pretrained(model, attn_implementation='eager').eval()
         prep = get_cxr(m)['preprocessing']; size = prep['image_size']

@@ -9,7 +9,7 @@ with the keyboard and checks that the specificity shown becomes the one computed
 the slider's new value; it picks a false positive in the case list and checks that an overlay image appears. Then it
 saves a screenshot and checks it is not blank (many colours, not one flat field). Exit status 0 when all hold.
 """
-import argparse, json, os, shutil, socket, subprocess, sys, tempfile, time, urllib.request
+import argparse, os, shutil, socket, subprocess, sys, tempfile, time, urllib.request
 from pathlib import Path
 
 import nbformat
