@@ -1,5 +1,6 @@
 """Unsupervised adaptation to a new site from its unlabeled images: BatchNorm statistics re-estimated on them
-(AdaBN), optionally entropy minimization of the normalization layers (TENT); recorded in the model, with the
+(AdaBN), optionally entropy minimization of the normalization layers (TENT) and the site's class mix estimated by
+EM and re-weighted to; recorded in the model, with the
 shift score before and after. `adapt` changes a model in place and stores the record in
 `config.cxr['adapted']`; `cxr_vit adapt --data NEW_SITE --out M2` saves the adapted model."""
 
@@ -18,14 +19,14 @@ from torch import nn
 
 from .data import progress_bar
 from .decode import read_xray
-from .inference import add_model_argument, expand_paths, predict_logits, shift_distance
+from .inference import add_model_argument, apply_temperature, expand_paths, predict_logits, shift_distance
 from .model import load_model, save_model
 from .preprocessing import get_cxr, preprocess, update_cxr
 
 log = logging.getLogger(__name__)
 
 # %% auto #0
-__all__ = ['log', 'adapt_batchnorm', 'tent', 'fingerprint', 'adapt', 'cli_adapt', 'adapt_stage']
+__all__ = ['log', 'adapt_batchnorm', 'tent', 'estimate_prior', 'fingerprint', 'adapt', 'cli_adapt', 'parse_adapt', 'adapt_stage']
 
 # %% ../nbs/08_adapt.ipynb #ca2e0b7c
 def _batchnorms(model: nn.Module) -> list[nn.modules.batchnorm._BatchNorm]:
@@ -77,35 +78,65 @@ def tent(model: nn.Module, images: Sequence, epochs: int = 1, lr: float = 1e-3, 
         model.eval()
     return losses
 
+# %% ../nbs/08_adapt.ipynb #c7f80024
+def estimate_prior(probs, class_prior, tol: float = 1e-6, max_iter: int = 1000) -> np.ndarray:
+    "The class mix of unlabeled images (Saerens et al. 2002 EM) from class probabilities `probs` (N, K) calibrated at `class_prior`."
+    probs, base = np.asarray(probs, np.float64), np.asarray(class_prior, np.float64)
+    if probs.ndim != 2 or probs.shape[1] != len(base) or not len(probs):
+        raise ValueError(f'need class probabilities (N, {len(base)}) for N > 0, got shape {probs.shape}')
+    prior = base.copy()
+    for _ in range(max_iter):
+        q = probs * (prior / base)
+        new = (q / q.sum(1, keepdims=True)).mean(0)
+        done, prior = np.abs(new - prior).max() < tol, new
+        if done: break
+    prior = np.clip(prior, 1e-6, None)   # a class the images seem to lack stays possible
+    return prior / prior.sum()
+
 # %% ../nbs/08_adapt.ipynb #4952fdfe
 def fingerprint(items: Sequence) -> str:
     "sha256 of the sorted, newline-joined image paths (which images, not their bytes); PIL images count by size."
     return hashlib.sha256('\n'.join(sorted(str(getattr(x, 'filename', '') or x) for x in items)).encode('utf-8', 'surrogateescape')).hexdigest()
 
 # %% ../nbs/08_adapt.ipynb #cf6895fa
-def _median_shift(model, images, batch_size) -> float | None:
+def _predicted(model, images, batch_size) -> tuple[np.ndarray, float | None]:
+    "Class probabilities before any prior re-weighting, and the median shift score relative to validation (None without a reference)."
+    z, f = predict_logits(model, images, batch_size, features=True)
     ref, s = getattr(model, 'cxr_shift', None), get_cxr(model).get('shift')
-    if not ref or not s: return None
-    return float(np.median(shift_distance(ref, predict_logits(model, images, batch_size, features=True)[1])) / s['val_median'])
+    shift = float(np.median(shift_distance(ref, f)) / s['val_median']) if ref and s else None
+    return apply_temperature(z.numpy().astype(np.float64), get_cxr(model).get('temperature', 1.0), kind='logits'), shift
 
 
-def adapt(model: nn.Module, images: Sequence, method: str = 'adabn', source: str | None = None, batch_size: int = 64,
-          tent_epochs: int = 1, tent_lr: float = 1e-3, progress: bool = False) -> dict:
-    "Adapt `model` in place to unlabeled `images` of a new site ('adabn' or 'tent'); the record stored in `config.cxr['adapted']`."
-    if method not in ('adabn', 'tent'): raise ValueError(f"method must be 'adabn' or 'tent', got {method!r}")
+def adapt(model: nn.Module, images: Sequence, method: str | None = 'adabn', source: str | None = None, batch_size: int = 64,
+          tent_epochs: int = 1, tent_lr: float = 1e-3, progress: bool = False, prior: str | None = None) -> dict:
+    "Adapt `model` in place to unlabeled `images` of a new site (`method` 'adabn', 'tent' or None; `prior` 'em' or None); the record stored in `config.cxr['adapted']`."
+    if method not in ('adabn', 'tent', None): raise ValueError(f"method must be 'adabn', 'tent' or None, got {method!r}")
+    if prior not in ('em', None): raise ValueError(f"prior must be 'em' or None, got {prior!r}")
+    if method is None and prior is None: raise ValueError('nothing to adapt: give a method, a prior, or both')
+    c = get_cxr(model)
+    if prior and c.get('class_prior') is None:
+        raise ValueError("the model does not record the class mix it was calibrated at (config.cxr['class_prior'], stored by "
+                         "train's calibrate): its prior cannot be re-estimated")
     images = list(images)
     if len(images) < batch_size // 2 or len(images) < 8:
         raise ValueError(f'{len(images)} image(s): too few to estimate a site\'s statistics (at least {max(8, batch_size // 2)})')
-    before = _median_shift(model, images, batch_size)
-    n_bn = adapt_batchnorm(model, images, batch_size, progress)
+    scored = bool(getattr(model, 'cxr_shift', None) and c.get('shift'))   # a shift reference: score before and after
+    before = _predicted(model, images, batch_size)[1] if scored else None
+    n_bn = adapt_batchnorm(model, images, batch_size, progress) if method else 0
     if not n_bn and method == 'adabn':
         raise ValueError(f'{type(model).__name__} has no BatchNorm layer: AdaBN has nothing to re-estimate (try method=\'tent\')')
     steps = tent(model, images, tent_epochs, tent_lr, batch_size, progress=progress) if method == 'tent' else []
-    record = dict(method=method, batchnorm_layers=n_bn, tent_epochs=tent_epochs if steps else 0, n_images=len(images),
+    probs, after = _predicted(model, images, batch_size) if scored or prior else (None, None)
+    record = dict(method=method or 'none', batchnorm_layers=n_bn, tent_epochs=tent_epochs if steps else 0, n_images=len(images),
                   source=source, fingerprint=fingerprint(images), date=dt.date.today().isoformat(),
-                  shift_before=before, shift_after=_median_shift(model, images, batch_size))
-    update_cxr(model, adapted=[*(get_cxr(model).get('adapted') or []), record])
-    log.info('adapted with %s on %d images (median shift vs validation %s -> %s)', method, len(images), before, record['shift_after'])
+                  shift_before=before, shift_after=after, prior=prior)
+    changes = {}
+    if prior:
+        est = estimate_prior(probs, c['class_prior'])
+        changes['prior'] = record['prior_estimated'] = [float(v) for v in est]
+        if 'normal' in c['labels']: record['pneumonia_prevalence'] = 1 - float(est[c['labels'].index('normal')])
+    update_cxr(model, adapted=[*(c.get('adapted') or []), record], **changes)
+    log.info('adapted with %s on %d images (median shift vs validation %s -> %s)', method, len(images), before, after)
     return record
 
 # %% ../nbs/08_adapt.ipynb #6236dbfe
@@ -115,7 +146,9 @@ def cli_adapt(argv: Sequence[str] | None = None) -> int:
     add_model_argument(ap)
     ap.add_argument('--data', required=True, nargs='+', help='the new site: image folders and/or files (no labels needed)')
     ap.add_argument('--out', required=True, help='folder to save the adapted model to')
-    ap.add_argument('--method', default='adabn', choices=('adabn', 'tent'))
+    ap.add_argument('--method', default='adabn', choices=('adabn', 'tent', 'none'), help='normalization statistics (default adabn)')
+    ap.add_argument('--prior', default='none', choices=('em', 'none'),
+                    help="em: re-weight the probabilities to the site's class mix, estimated from its images (Saerens EM)")
     ap.add_argument('--batch-size', type=int, default=64)
     ap.add_argument('--no-progress', action='store_true')
     a = ap.parse_args(argv)
@@ -126,22 +159,36 @@ def cli_adapt(argv: Sequence[str] | None = None) -> int:
             try: read_xray(f); ok.append(f)
             except (OSError, ValueError) as e: bad.append(str(e))
         if bad: print(f'cxr_vit adapt: skipped {len(bad)} unreadable file(s): ' + '; '.join(bad[:5]), file=sys.stderr)
-        rec = adapt(model, ok, a.method, ' '.join(a.data), a.batch_size, progress=not a.no_progress)
+        method, prior = (None if v == 'none' else v for v in (a.method, a.prior))
+        rec = adapt(model, ok, method, ' '.join(a.data), a.batch_size, progress=not a.no_progress, prior=prior)
         out = save_model(model, a.out)
     except (OSError, ValueError) as e:
         print(f'cxr_vit adapt: {e}', file=sys.stderr); return 2
     shift = '' if rec['shift_before'] is None else f"; median shift score vs validation {rec['shift_before']:.2f} -> {rec['shift_after']:.2f}"
-    print(f"adapted ({a.method}, {rec['batchnorm_layers']} BatchNorm layers) on {rec['n_images']} images{shift}: {out}")
+    mix = f"; estimated pneumonia prevalence {rec['pneumonia_prevalence']:.3f}" if 'pneumonia_prevalence' in rec else ''
+    print(f"adapted ({a.method}, {rec['batchnorm_layers']} BatchNorm layers{', prior em' if prior else ''}) on {rec['n_images']} images{shift}{mix}: {out}")
     return 0
 
 # %% ../nbs/08_adapt.ipynb #f66fcb8f
+def parse_adapt(spec: str) -> tuple[str | None, str | None]:
+    "(method, prior) of a pipeline's `adapt` value: 'adabn', 'tent', 'em', 'adabn+em' or 'tent+em'."
+    parts = str(spec).split('+')
+    prior = 'em' if 'em' in parts else None
+    methods = [p for p in parts if p != 'em']
+    if len(methods) > 1 or any(m not in ('adabn', 'tent') for m in methods) or not parts or len(set(parts)) != len(parts):
+        raise ValueError(f"adapt must be 'adabn', 'tent', 'em', 'adabn+em' or 'tent+em', got {spec!r}")
+    return (methods[0] if methods else None), prior
+
+
 def adapt_stage(model_path, method: str, data_csv=None, split: str | None = None, out=None, show: bool = False) -> Path:
-    "Adapt the model at `model_path` to the rows of `data_csv` (None: the sample) that `split` selects; returns where it is saved."
+    "Adapt the model at `model_path` (`method`: see `parse_adapt`) to the rows of `data_csv` (None: the sample) that `split` selects; returns where it is saved."
     from cxr_vit.data import read_table, sample_dir, select_split
+    method, prior = parse_adapt(method)
     source = data_csv or sample_dir()
     rows = select_split(read_table(source, require_both_classes=False), split, str(source))
     model = load_model(model_path)
-    rec = adapt(model, list(rows.path), method, source=f"{len(rows)} images of {source} (split {split or 'as evaluated'})", progress=show)
+    rec = adapt(model, list(rows.path), method, source=f"{len(rows)} images of {source} (split {split or 'as evaluated'})", progress=show, prior=prior)
     saved = save_model(model, out or Path(model_path).with_name(Path(model_path).name + '-adapted'))
-    if show: print(f"adapted ({method}) to {rec['n_images']} images: median shift score vs validation {rec['shift_before']} -> {rec['shift_after']}")
+    if show: print(f"adapted ({method}{' + prior em' if prior else ''}) to {rec['n_images']} images: median shift score vs validation "
+                   f"{rec['shift_before']} -> {rec['shift_after']}" + (f"; estimated pneumonia prevalence {rec['pneumonia_prevalence']:.3f}" if prior else ''))
     return saved

@@ -26,7 +26,7 @@ from scipy import special, stats
 from sklearn import metrics as skm
 
 from .data import LABELS, SUBTYPES, add_table_arguments, read_table, select_split, versions, write_atomic
-from .inference import (add_model_argument, apply_temperature, as_binary, check_probs, fit_temperature, pneumonia_probability, threshold_transfer,
+from .inference import (add_model_argument, apply_temperature, as_binary, check_probs, fit_temperature, pneumonia_probability, prior_shift, threshold_transfer,
                               viral_share)
 
 log = logging.getLogger(__name__)
@@ -526,10 +526,11 @@ def _binary_from_predictions(out, labels: Sequence[str]) -> tuple[np.ndarray, np
     raise ValueError(f"predict returned shape {out.shape}; expected (n,), or (n, classes) for labels {list(labels)}")
 
 
-def _uncalibrated(p, class_probs, T: float, labels: Sequence[str]) -> np.ndarray:
-    "P(pneumonia) before the temperature `T`: undo it on the class probabilities when there are more than two."
-    if class_probs is None: return apply_temperature(p, 1 / T, kind='probs')
-    return pneumonia_probability(special.softmax(np.log(np.clip(class_probs, 1e-12, 1)) * T, axis=1), labels)
+def _uncalibrated(p, class_probs, T: float, labels: Sequence[str], shift=0.0) -> np.ndarray:
+    "P(pneumonia) before the temperature `T` and a new site's class mix (`inference.prior_shift`), undone on the class probabilities."
+    if class_probs is None and len(labels) == 2: class_probs = np.stack([p if l == 'pneumonia' else 1 - p for l in labels], 1)
+    if class_probs is None: return apply_temperature(p, 1 / T, kind='probs')   # 3 classes, only P(pneumonia) known
+    return pneumonia_probability(special.softmax((np.log(np.clip(class_probs, 1e-12, 1)) - shift) * T, axis=1), labels)
 
 # %% ../nbs/04_evaluate.ipynb #e4f2b47a
 def _clean_eval_table(df: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
@@ -580,7 +581,7 @@ def evaluate_model(model, df: pd.DataFrame, *, threshold: float | None = None, a
     subtypes = df['subtype'].where(df['subtype'].notna(), None).tolist() if 'subtype' in df else None
     res = evaluate(df.label, p, df.patient.astype(str), subtypes, df.path.astype(str), thr,
                    temperature=T if T != 1.0 else None,
-                   p_uncalibrated=_uncalibrated(p, class_probs, T, labels) if T != 1.0 else None,
+                   p_uncalibrated=_uncalibrated(p, class_probs, T, labels, prior_shift(cfg)) if T != 1.0 or cfg.get('prior') else None,
                    class_probs=class_probs if subtypes is not None and all(s in SUBTYPES for s in subtypes) else None,
                    n_boot=n_boot, seed=seed, n_bins=n_bins)
     res.notes += table_notes

@@ -29,8 +29,8 @@ _log = logging.getLogger(__name__)
 # %% auto #0
 __all__ = ['as_binary', 'check_probs', 'pneumonia_probability', 'viral_share', 'apply_temperature', 'fit_temperature',
            'choose_threshold', 'threshold_transfer', 'decision_threshold', 'head_inputs', 'predict_logits',
-           'class_probs', 'predict_class_probs', 'predict_proba', 'Paths', 'expand_paths', 'shift_distance',
-           'fit_shift_reference', 'shift_summary', 'add_model_argument']
+           'prior_shift', 'class_probs', 'predict_class_probs', 'predict_proba', 'Paths', 'expand_paths',
+           'shift_distance', 'fit_shift_reference', 'shift_summary', 'add_model_argument']
 
 # %% ../nbs/02a_inference.ipynb #59f5913c
 def as_binary(y_true) -> np.ndarray:
@@ -177,9 +177,17 @@ def predict_logits(model: PreTrainedModel, images_or_paths, batch_size: int = 32
     return z, torch.cat(feats) if feats else torch.zeros(0, getattr(model.config, 'hidden_size', 0))
 
 # %% ../nbs/02a_inference.ipynb #6bf691ce
+def prior_shift(model_or_cxr) -> np.ndarray | float:
+    "log(prior / class_prior) per class: what a new site's class mix adds to the tempered logits (0 when not adapted to one)."
+    c = model_or_cxr if isinstance(model_or_cxr, dict) else get_cxr(model_or_cxr)   # a cxr dict, even a partial one
+    if c.get('prior') is None: return 0.0
+    return np.log(np.asarray(c['prior'], np.float64) / np.asarray(c['class_prior'], np.float64))
+
+
 def class_probs(logits: torch.Tensor, model_or_cxr) -> np.ndarray:
-    "Class probabilities from logits: softmax(logits / the stored temperature)."
-    return torch.softmax(torch.as_tensor(logits).detach().float() / get_cxr(model_or_cxr).get('temperature', 1.0), -1).numpy()
+    "Class probabilities from logits: softmax(logits / the stored temperature + `prior_shift`)."
+    z = torch.as_tensor(logits).detach().float() / get_cxr(model_or_cxr).get('temperature', 1.0)
+    return torch.softmax(z + torch.as_tensor(prior_shift(model_or_cxr), dtype=torch.float32), -1).numpy()
 
 # %% ../nbs/02a_inference.ipynb #67ee626b
 def predict_class_probs(model: PreTrainedModel, images_or_paths, batch_size: int = 32, progress: bool = False) -> np.ndarray:

@@ -318,6 +318,10 @@ def convvit_s_128(labels: Sequence[str] = LABELS, image_size: int | None = None,
     return model
 
 # %% ../nbs/02_model.ipynb #d533c82f
+def _mix(prior, labels) -> str:
+    return ', '.join(f'{l} {v:.3f}' for l, v in zip(labels, prior))
+
+
 def model_card(model: PreTrainedModel) -> str:
     "A short README.md for a saved model."
     cxr = get_cxr(model)
@@ -338,12 +342,14 @@ def model_card(model: PreTrainedModel) -> str:
         f"- normalize: mean {p['mean']}, std {p['std']} (on [0, 1] pixels)", '',
         '## Decision', '',
         f"- temperature: {cxr.get('temperature', 1.0)} (probabilities are softmax(logits / temperature))",
+        *([f"- class mix: calibrated at {_mix(cxr['class_prior'], cxr['labels'])}; re-weighted to a new site's estimated "
+           f"{_mix(cxr['prior'], cxr['labels'])} (`cxr_vit adapt --prior em`)"] if cxr.get('prior') else []),
         f"- threshold on P(pneumonia): {thr if thr is not None else 'not chosen yet (0.5 is used)'}"
         + ('' if 'pneumonia' in cxr['labels'] else " (P(pneumonia) = 1 - P(normal))"),
         f"- training patients: {len(pats) if pats is not None else 'unknown'} (ids in config.json, cxr.train_patients)",
         f"- intensity: {p.get('intensity') or 'as decoded'}",
         f"- crop: {'the body box (`body_box`: dark borders, frames and side markers cut off) first' if p.get('crop') == 'body' else 'none (the whole image)'}", '',
-        *(['## Adapted to a new site', '', *[f"- {a['date']}: {a['method']} on {a['n_images']} unlabeled images of {a.get('source') or 'a new site'}"
+        *(['## Adapted to a new site', '', *[f"- {a['date']}: {a['method']}{' + prior em' if a.get('prior') else ''} on {a['n_images']} unlabeled images of {a.get('source') or 'a new site'}"
            f" (fingerprint {a['fingerprint'][:12]}); its figures on the original validation split no longer apply as they were" for a in cxr['adapted']], '']
           if cxr.get('adapted') else []),
         '## Architecture', '',

@@ -38,7 +38,7 @@ INTENSITY_POLICIES = (None, 'equalize')
 CROP_POLICIES = (None, 'body')
 SHIFT_FILE = 'shift_reference.safetensors'  # beside a model's weights: the feature reference of its shift score
 CXR_KEYS = ('version', 'name', 'source', 'labels', 'preprocessing', 'threshold', 'threshold_sensitivity', 'temperature',
-            'train_patients', 'shift', 'adapted')
+            'class_prior', 'prior', 'train_patients', 'shift', 'adapted')
 
 
 def make_preprocessing(image_size: int | Sequence[int] = 224, channels: int = 3,
@@ -95,6 +95,12 @@ def _check_cxr(cxr: dict) -> dict:
     s = cxr.get('threshold_sensitivity')
     if s is not None and not 0 <= s <= 1: raise ValueError(f'threshold_sensitivity must be in [0, 1], got {s}')
     if not T > 0: raise ValueError(f'temperature must be > 0, got {T}')
+    for k in ('class_prior', 'prior'):
+        v = cxr.get(k)
+        if v is not None and (len(v) != len(cxr['labels']) or min(v) <= 0 or abs(sum(v) - 1) > 1e-6):
+            raise ValueError(f"{k} must be a positive probability for each of the labels {cxr['labels']}, got {v}")
+    if cxr.get('prior') is not None and cxr.get('class_prior') is None:
+        raise ValueError('prior needs class_prior: the class mix the probabilities were calibrated at')
     json.dumps(cxr)  # raises TypeError if something is not JSON-serialisable
     return cxr
 

@@ -495,7 +495,7 @@ def latest_checkpoint(output_dir) -> Path | None:
 
 # %% ../nbs/03_train.ipynb #ade79f94
 def calibrate(model, logits: np.ndarray, y: np.ndarray, method: str = 'youden', target: float = 0.95) -> dict:
-    "Fit the temperature (all classes) and the threshold on P(pneumonia) from held-out logits; store both in `model.config.cxr`."
+    "Fit the temperature (all classes) and the threshold on P(pneumonia) from held-out logits; store both, and the rows' class mix, in `model.config.cxr`."
     logits, y = np.asarray(logits, dtype=np.float64), np.asarray(y).astype(int)
     neg = list(get_cxr(model)['labels']).index('normal')
     yb = (y != neg).astype(int)                        # pneumonia (of any kind) vs normal
@@ -512,8 +512,10 @@ def calibrate(model, logits: np.ndarray, y: np.ndarray, method: str = 'youden', 
         p = pneumonia_probability(apply_temperature(logits, T, kind='logits'), labels)
     thr = choose_threshold(yb, p, method=method, target=target)
     sens = float((p[yb == 1] >= thr).mean())          # what the threshold is meant to deliver (threshold_transfer)
-    update_cxr(model, temperature=T, threshold=thr, threshold_sensitivity=sens)
-    return dict(temperature=T, threshold=thr, threshold_sensitivity=sens)
+    mix = np.bincount(y, minlength=len(labels)) / len(y)  # the prior the probabilities are calibrated at (adapt --prior em)
+    mix = [float(v) for v in mix] if mix.min() > 0 else None
+    update_cxr(model, temperature=T, threshold=thr, threshold_sensitivity=sens, class_prior=mix, prior=None)
+    return dict(temperature=T, threshold=thr, threshold_sensitivity=sens, class_prior=mix)
 
 # %% ../nbs/03_train.ipynb #5702cc1c
 def transfer_report(model, logits: np.ndarray, y: np.ndarray, prefix: str) -> dict:

@@ -1,4 +1,4 @@
-"""Give a trained model the shift score and threshold-transfer figure it was trained before: fitted afterwards, weights unchanged.
+"""Give a trained model the shift score, threshold-transfer figure and calibration class mix it was trained before: fitted afterwards, weights unchanged.
 
     python tools/add_shift_reference.py --model cxr_vit/default_model --data runs/kermany-data/data.csv \
         --preset cpu-convvit-3class
@@ -6,7 +6,8 @@
 Recreates the model's training table exactly as `train` made it (`split_table` with the preset's val, calibration
 and shift fractions, which must give back the model's recorded `train_patients`), then fits what `train` fits today
 at its end: the shift reference (`fit_shift_reference` on the training rows, scaled on the validation rows) and
-the sensitivity its stored threshold reaches on the calibration rows (`threshold_sensitivity`). Writes only
+the sensitivity its stored threshold reaches on the calibration rows (`threshold_sensitivity`) and those rows' class
+mix (`class_prior`, what `cxr_vit adapt --prior em` re-weights from). Writes only
 config.json and shift_reference.safetensors into --model (atomically); model.safetensors is not touched.
 """
 import argparse, json, sys, tempfile
@@ -40,12 +41,13 @@ def main(argv=None) -> int:
     shift = fit_shift_reference(model, list(tr.path), list(va.path), XrayDataset(tr, c).targets, a.batch_size)
     p = pneumonia_probability(predict_class_probs(model, list(cal.path), batch_size=a.batch_size), c['labels'])
     sens = float(np.mean(p[(cal.label == 'pneumonia').to_numpy()] >= c['threshold']))
-    update_cxr(model, threshold_sensitivity=sens)
+    mix = np.bincount(XrayDataset(cal, c).targets, minlength=len(c['labels'])) / len(cal)
+    update_cxr(model, threshold_sensitivity=sens, class_prior=[float(v) for v in mix])
     with tempfile.TemporaryDirectory() as tmp:
         save_model(model, tmp)
         for f in ('config.json', SHIFT_FILE): write_atomic(folder/f, (Path(tmp)/f).read_bytes())
     print(json.dumps(dict(model=str(folder), train_rows=len(tr), val_rows=len(va), calib_rows=len(cal),
-                          threshold=c['threshold'], threshold_sensitivity=round(sens, 4), shift=shift), indent=1))
+                          threshold=c['threshold'], threshold_sensitivity=round(sens, 4), class_prior=np.round(mix, 4).tolist(), shift=shift), indent=1))
     return 0
 
 
