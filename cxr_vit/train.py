@@ -37,10 +37,10 @@ __all__ = ['log', 'BALANCE_MODES', 'CLASS_MODES', 'TRAIN_PRESETS', 'LOG_COLUMNS'
            'make_model', 'matched_crop_pct', 'RandomGamma', 'RandomResolution', 'augmenter', 'XrayDataset',
            'undersample', 'class_weights', 'BalancedSampler', 'compute_metrics', 'layer_id', 'param_groups',
            'CSVLogCallback', 'read_log', 'ProgressBarCallback', 'EMACallback', 'CxrTrainer', 'training_args',
-           'latest_checkpoint', 'calibrate', 'transfer_report', 'recalibrate', 'training_table', 'hold_out_calibration',
-           'split_table', 'balanced_train', 'make_trainer', 'train_resumable', 'train', 'mim_model', 'load_encoder',
-           'MaskCollator', 'MimTrainer', 'pretrain', 'cli_train', 'history_tables', 'plot_history', 'train_stage',
-           'model_summary']
+           'latest_checkpoint', 'calibrate', 'transfer_report', 'model_table', 'recalibrate', 'training_table',
+           'hold_out_calibration', 'split_table', 'balanced_train', 'make_trainer', 'train_resumable', 'train',
+           'mim_model', 'load_encoder', 'MaskCollator', 'MimTrainer', 'pretrain', 'cli_train', 'history_tables',
+           'plot_history', 'train_stage', 'model_summary']
 
 # %% ../nbs/03_train.ipynb #415d11ab
 @dataclass
@@ -528,9 +528,20 @@ def transfer_report(model, logits: np.ndarray, y: np.ndarray, prefix: str) -> di
     return {f'{prefix}_{k}': v for k, v in tt.items()}
 
 # %% ../nbs/03_train.ipynb #f040b247
+def model_table(model, data, cfg: TrainConfig) -> pd.DataFrame:
+    "The table `train` split for `model` (`split_table(data, cfg)`); a ValueError when it does not give back the model's training patients."
+    table, known = split_table(data, cfg), get_cxr(model).get('train_patients')
+    shaped = sorted(set(table.patient[table.split.isin(['train', 'calib'])].astype(str)))
+    if known is None or shaped != sorted(known):
+        raise ValueError(f"{data if isinstance(data, (str, os.PathLike)) else 'the data'} split with val_frac {cfg.val_frac}, calib_frac "
+                         f"{cfg.calib_frac}, shift_frac {cfg.shift_frac}, seed {cfg.seed} does not give back the model's training patients "
+                         f"({len(shaped)} here, {len(known or [])} recorded): not the data or split it was trained on")
+    return table
+
+
 def recalibrate(model, data, cfg: TrainConfig) -> dict:
     "Refit the temperature and threshold of a trained model on the rows `train` fitted them on (calib, else val)."
-    table = split_table(data, cfg)
+    table = model_table(model, data, cfg)
     rows = table[table.split == ('calib' if cfg.calib_frac else 'val')]
     y = XrayDataset(rows, get_cxr(model)).targets   # the targets train() calibrated on
     z = predict_logits(model, list(rows.path), batch_size=cfg.eval_batch_size)

@@ -19,7 +19,7 @@ from cxr_vit.data import write_atomic
 from cxr_vit.inference import fit_shift_reference, pneumonia_probability, predict_class_probs
 from cxr_vit.model import load_model, save_model
 from cxr_vit.preprocessing import SHIFT_FILE, get_cxr, update_cxr
-from cxr_vit.train import XrayDataset, get_preset, split_table
+from cxr_vit.train import XrayDataset, get_preset, model_table
 
 
 def main(argv=None) -> int:
@@ -31,12 +31,9 @@ def main(argv=None) -> int:
     a = ap.parse_args(argv)
     model, folder = load_model(a.model), Path(a.model)
     c = get_cxr(model)
-    table = split_table(a.data, get_preset(a.preset))
-    shaped = sorted(set(table.patient[table.split.isin(['train', 'calib'])].astype(str)))
-    if shaped != sorted(c['train_patients']):
-        print(f'{a.data} with preset {a.preset} does not give back the training patients of {a.model}: '
-              f'{len(shaped)} vs {len(c["train_patients"])}', file=sys.stderr)
-        return 2
+    try: table = model_table(model, a.data, get_preset(a.preset))
+    except ValueError as e:
+        print(f'{a.model}: {e}', file=sys.stderr); return 2
     tr, va, cal = (table[table.split == s] for s in ('train', 'val', 'calib'))
     shift = fit_shift_reference(model, list(tr.path), list(va.path), XrayDataset(tr, c).targets, a.batch_size)
     p = pneumonia_probability(predict_class_probs(model, list(cal.path), batch_size=a.batch_size), c['labels'])

@@ -23,11 +23,9 @@ def main(argv=None) -> int:
     from cxr_vit.data import read_dataset
     from cxr_vit.explore import explore
     from cxr_vit.model import load_model
-    from cxr_vit.preprocessing import get_cxr
-    from cxr_vit.train import get_preset, split_table
+    from cxr_vit.train import get_preset, model_table
     model = load_model()
-    table = split_table(read_dataset(a.data), get_preset('cpu-convvit-3class'))
-    assert sorted(set(table.patient[table.split.isin(['train', 'calib'])].astype(str))) == sorted(get_cxr(model)['train_patients'])
+    table = model_table(model, read_dataset(a.data), get_preset('cpu-convvit-3class'))
     val = table[table.split == 'val'].reset_index(drop=True)
     t0 = time.perf_counter(); ex = explore(model, data=val); opened = time.perf_counter() - t0
     ids = [i for _, i in ex.case_list.options]

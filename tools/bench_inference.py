@@ -115,12 +115,10 @@ def setup(data: str, work: Path, vitb_images: int) -> dict:
     from cxr_vit.data import read_dataset
     from cxr_vit.engine import cli_export
     from cxr_vit.model import _default_model_dir, load_model, save_model
-    from cxr_vit.preprocessing import REFERENCE_PREPROCESSING, get_cxr, make_cxr
-    from cxr_vit.train import get_preset, split_table
-    default = _default_model_dir(); c = get_cxr(load_model(default))
-    table = split_table(read_dataset(data), get_preset('cpu-convvit-3class'))
-    shaped = sorted(set(table.patient[table.split.isin(['train', 'calib'])].astype(str)))
-    assert shaped == sorted(c['train_patients']), 'the data does not give back the bundled model\'s training patients'
+    from cxr_vit.preprocessing import REFERENCE_PREPROCESSING, make_cxr
+    from cxr_vit.train import get_preset, model_table
+    default = _default_model_dir()
+    table = model_table(load_model(default), read_dataset(data), get_preset('cpu-convvit-3class'))
     val = table[table.split == 'val'].reset_index(drop=True)
     torch.manual_seed(0)
     vitb = ViTForImageClassification(ViTConfig(num_labels=2, id2label={0: 'normal', 1: 'pneumonia'}, label2id={'normal': 0, 'pneumonia': 1}))
