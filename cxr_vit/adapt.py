@@ -26,7 +26,8 @@ from .preprocessing import get_cxr, preprocess, update_cxr
 log = logging.getLogger(__name__)
 
 # %% auto #0
-__all__ = ['log', 'adapt_batchnorm', 'tent', 'estimate_prior', 'fingerprint', 'adapt', 'cli_adapt', 'parse_adapt', 'adapt_stage']
+__all__ = ['log', 'MIN_SHIFT', 'adapt_batchnorm', 'tent', 'estimate_prior', 'fingerprint', 'adapt', 'cli_adapt', 'parse_adapt',
+           'adapt_stage']
 
 # %% ../nbs/08_adapt.ipynb #ca2e0b7c
 def _batchnorms(model: nn.Module) -> list[nn.modules.batchnorm._BatchNorm]:
@@ -107,8 +108,12 @@ def _predicted(model, images, batch_size) -> tuple[np.ndarray, float | None]:
     return apply_temperature(z.numpy().astype(np.float64), get_cxr(model).get('temperature', 1.0), kind='logits'), shift
 
 
+MIN_SHIFT = 1.2   # below this median shift score (x the validation images'), a site looks like training: see tools/adapt_sites.py
+
+
 def adapt(model: nn.Module, images: Sequence, method: str | None = 'adabn', source: str | None = None, batch_size: int = 64,
-          tent_epochs: int = 1, tent_lr: float = 1e-3, progress: bool = False, prior: str | None = None) -> dict:
+          tent_epochs: int = 1, tent_lr: float = 1e-3, progress: bool = False, prior: str | None = None,
+          min_shift: float = MIN_SHIFT) -> dict:
     "Adapt `model` in place to unlabeled `images` of a new site (`method` 'adabn', 'tent' or None; `prior` 'em' or None); the record stored in `config.cxr['adapted']`."
     if method not in ('adabn', 'tent', None): raise ValueError(f"method must be 'adabn', 'tent' or None, got {method!r}")
     if prior not in ('em', None): raise ValueError(f"prior must be 'em' or None, got {prior!r}")
@@ -122,6 +127,10 @@ def adapt(model: nn.Module, images: Sequence, method: str | None = 'adabn', sour
         raise ValueError(f'{len(images)} image(s): too few to estimate a site\'s statistics (at least {max(8, batch_size // 2)})')
     scored = bool(getattr(model, 'cxr_shift', None) and c.get('shift'))   # a shift reference: score before and after
     before = _predicted(model, images, batch_size)[1] if scored else None
+    if method and before is not None and before < min_shift:
+        raise ValueError(f"these images look like the training images (median shift score {before:.2f}x the validation images', "
+                         f"below {min_shift}): re-estimating the normalization statistics on such a site costs sensitivity "
+                         "(tools/adapt_sites.py); min_shift=0 (cxr_vit adapt --force) adapts anyway")
     n_bn = adapt_batchnorm(model, images, batch_size, progress) if method else 0
     if not n_bn and method == 'adabn':
         raise ValueError(f'{type(model).__name__} has no BatchNorm layer: AdaBN has nothing to re-estimate (try method=\'tent\')')
@@ -149,6 +158,7 @@ def cli_adapt(argv: Sequence[str] | None = None) -> int:
     ap.add_argument('--method', default='adabn', choices=('adabn', 'tent', 'none'), help='normalization statistics (default adabn)')
     ap.add_argument('--prior', default='none', choices=('em', 'none'),
                     help="em: re-weight the probabilities to the site's class mix, estimated from its images (Saerens EM)")
+    ap.add_argument('--force', action='store_true', help='adapt even a site whose images look like the training images')
     ap.add_argument('--batch-size', type=int, default=64)
     ap.add_argument('--no-progress', action='store_true')
     a = ap.parse_args(argv)
@@ -160,7 +170,8 @@ def cli_adapt(argv: Sequence[str] | None = None) -> int:
             except (OSError, ValueError) as e: bad.append(str(e))
         if bad: print(f'cxr_vit adapt: skipped {len(bad)} unreadable file(s): ' + '; '.join(bad[:5]), file=sys.stderr)
         method, prior = (None if v == 'none' else v for v in (a.method, a.prior))
-        rec = adapt(model, ok, method, ' '.join(a.data), a.batch_size, progress=not a.no_progress, prior=prior)
+        rec = adapt(model, ok, method, ' '.join(a.data), a.batch_size, progress=not a.no_progress, prior=prior,
+                    min_shift=0 if a.force else MIN_SHIFT)
         out = save_model(model, a.out)
     except (OSError, ValueError) as e:
         print(f'cxr_vit adapt: {e}', file=sys.stderr); return 2

@@ -1,0 +1,83 @@
+"""What does `cxr_vit adapt` recover on the shift validation, and is TENT safe there?
+
+    python tools/adapt_sites.py [--run runs/transfer/t-base] [--data runs/kermany-data/data.csv] [--n 500]
+
+The model of a transfer row (`tools/transfer.py t-base`: trained without the ends of the acquisition series) meets
+six new "sites" it never saw: the held-out series ends (`shift`, real files) and the validation images under each
+simulated site of `cxr_vit.robustness.SITES`; `--n` images of each, drawn at random (seed 0). On every site a fresh
+copy of the model is adapted, without labels, on that site's images with each method of `cxr_vit.adapt.adapt`
+(AdaBN; AdaBN then the class mix by EM; AdaBN then TENT, 1 epoch at lr 1e-3) and scored on them at its stored
+threshold: AUROC, accuracy, sensitivity, specificity, the specificity lost to the threshold's transfer
+(`threshold_transfer`, against the sensitivity the threshold reached on calibration) and ECE (10 bins). Each site's
+`shift_score` is the median shift score of its images relative to the validation images' (`adapt`'s `shift_before`,
+what `MIN_SHIFT` is compared with; the model's shift reference is fitted on its training rows if it has none).
+Printed and written to results/adapt_sites.csv.
+"""
+import argparse, json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import roc_auc_score
+
+from cxr_vit.adapt import _predicted, adapt
+from cxr_vit.data import write_atomic
+from cxr_vit.decode import read_xray
+from cxr_vit.evaluate import expected_calibration_error
+from cxr_vit.inference import fit_shift_reference, predict_proba, threshold_transfer
+from cxr_vit.model import load_model
+from cxr_vit.preprocessing import get_cxr, update_cxr
+from cxr_vit.robustness import SITES, apply_shift
+from cxr_vit.train import XrayDataset, get_preset, split_table
+
+ROOT = Path(__file__).resolve().parents[1]
+METHODS = {'as is': (None, None), 'adabn': ('adabn', None), 'adabn+em': ('adabn', 'em'), 'adabn+tent': ('tent', None)}
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('--run', default=str(ROOT/'runs/transfer/t-base'))
+    ap.add_argument('--data', default=str(ROOT/'runs/kermany-data/data.csv'))
+    ap.add_argument('--n', type=int, default=500)
+    a = ap.parse_args(argv)
+    run = Path(a.run)
+    cfg = json.loads((run/'train_config.json').read_text())
+    table = split_table(a.data, get_preset(cfg['preset'], calib_frac=cfg['calib_frac'], shift_frac=cfg.get('shift_frac', 0.1)))
+    scorer = load_model(run/'model')
+    c = get_cxr(scorer)
+    if not c.get('shift'):   # trained before the shift reference: fitted here as train fits it today
+        tr, va = table[table.split == 'train'], table[table.split == 'val']
+        fit_shift_reference(scorer, list(tr.path), list(va.path), XrayDataset(tr, c).targets, 128)
+    mix = c.get('class_prior')
+    if mix is None:   # trained before calibrate stored it: the class mix of the rows it was calibrated on
+        calib = table[table.split == 'calib']
+        mix = [float((calib.subtype if len(c['labels']) == 3 else calib.label).eq(l).mean()) for l in c['labels']]
+    sens = c.get('threshold_sensitivity')
+    if sens is None:  # calibrated before it was stored: what the threshold reaches on the calibration rows
+        calib = table[table.split == 'calib']
+        sens = float(np.mean(predict_proba(load_model(run/'model'), list(calib.path), 128)[(calib.label == 'pneumonia').to_numpy()] >= c['threshold']))
+    pick = lambda split: table[table.split == split].sample(min(a.n, (table.split == split).sum()), random_state=0)
+    shift, val = pick('shift'), pick('val')
+    val_images = [read_xray(p) for p in val.path]
+    sites = {'series ends': (shift, [read_xray(p) for p in shift.path])}
+    sites |= {name: (val, apply_shift(val_images, fn, name)) for name, fn in SITES.items()}
+    rows = []
+    for site, (t, images) in sites.items():
+        y, shift = (t.label == 'pneumonia').to_numpy(), _predicted(scorer, images, 128)[1]
+        for name, (method, prior) in METHODS.items():
+            model = load_model(run/'model')
+            update_cxr(model, class_prior=mix)
+            model.cxr_shift = None   # no shift scoring: only the adaptation and its figures
+            if method or prior: adapt(model, images, method, source=site, prior=prior, min_shift=0)
+            p = predict_proba(model, images, 128)
+            tt = threshold_transfer(y, p, c['threshold'], sens)
+            rows.append(dict(site=site, shift_score=shift, method=name, auroc=roc_auc_score(y, p), accuracy=((p >= c['threshold']) == y).mean(),
+                             sensitivity=tt['sensitivity'], specificity=tt['specificity'], specificity_lost=tt['specificity_lost'],
+                             ece=expected_calibration_error(y, p, 10)))
+            print(rows[-1], flush=True)
+    out = pd.DataFrame(rows).round(4)
+    with pd.option_context('display.width', 200): print(out.to_string(index=False))
+    write_atomic(ROOT/'results/adapt_sites.csv', out.to_csv(index=False))
+
+
+if __name__ == '__main__': main()
