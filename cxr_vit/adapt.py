@@ -73,7 +73,7 @@ def tent(model: nn.Module, images: Sequence, epochs: int = 1, lr: float = 1e-3, 
                 x = preprocess([images[j] for j in order[i:i + batch_size]], model).to(p0.device, p0.dtype)
                 logp = model(pixel_values=x).logits.float().log_softmax(-1)
                 loss = -(logp.exp() * logp).sum(-1).mean()
-                opt.zero_grad(); loss.backward(); opt.step(); losses.append(float(loss))
+                opt.zero_grad(); loss.backward(); opt.step(); losses.append(loss.item())
     finally:
         for p, f in flags: p.requires_grad_(f)
         model.eval()
