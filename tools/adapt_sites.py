@@ -13,10 +13,9 @@ threshold: AUROC, accuracy, sensitivity, specificity, the specificity lost to th
 what `MIN_SHIFT` is compared with; the model's shift reference is fitted on its training rows if it has none).
 Printed and written to results/adapt_sites.csv.
 """
-import argparse, json
+import argparse, copy
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
@@ -25,10 +24,10 @@ from cxr_vit.data import write_atomic
 from cxr_vit.decode import read_xray
 from cxr_vit.evaluate import expected_calibration_error
 from cxr_vit.inference import fit_shift_reference, predict_proba, threshold_transfer
-from cxr_vit.model import load_model
-from cxr_vit.preprocessing import get_cxr, update_cxr
+from cxr_vit.preprocessing import get_cxr
 from cxr_vit.robustness import SITES, apply_shift
-from cxr_vit.train import XrayDataset, get_preset, split_table
+from cxr_vit.train import XrayDataset
+from transfer import row_model   # tools/transfer.py
 
 ROOT = Path(__file__).resolve().parents[1]
 METHODS = {'as is': (None, None), 'adabn': ('adabn', None), 'adabn+em': ('adabn', 'em'), 'adabn+tent': ('tent', None)}
@@ -41,21 +40,11 @@ def main(argv=None):
     ap.add_argument('--n', type=int, default=500)
     a = ap.parse_args(argv)
     run = Path(a.run)
-    cfg = json.loads((run/'train_config.json').read_text())
-    table = split_table(a.data, get_preset(cfg['preset'], calib_frac=cfg['calib_frac'], shift_frac=cfg.get('shift_frac', 0.1)))
-    scorer = load_model(run/'model')
+    scorer, table = row_model(run, a.data)
     c = get_cxr(scorer)
     if not c.get('shift'):   # trained before the shift reference: fitted here as train fits it today
         tr, va = table[table.split == 'train'], table[table.split == 'val']
         fit_shift_reference(scorer, list(tr.path), list(va.path), XrayDataset(tr, c).targets, 128)
-    mix = c.get('class_prior')
-    if mix is None:   # trained before calibrate stored it: the class mix of the rows it was calibrated on
-        calib = table[table.split == 'calib']
-        mix = [float((calib.subtype if len(c['labels']) == 3 else calib.label).eq(l).mean()) for l in c['labels']]
-    sens = c.get('threshold_sensitivity')
-    if sens is None:  # calibrated before it was stored: what the threshold reaches on the calibration rows
-        calib = table[table.split == 'calib']
-        sens = float(np.mean(predict_proba(load_model(run/'model'), list(calib.path), 128)[(calib.label == 'pneumonia').to_numpy()] >= c['threshold']))
     pick = lambda split: table[table.split == split].sample(min(a.n, (table.split == split).sum()), random_state=0)
     shift, val = pick('shift'), pick('val')
     val_images = [read_xray(p) for p in val.path]
@@ -65,12 +54,11 @@ def main(argv=None):
     for site, (t, images) in sites.items():
         y, shift = (t.label == 'pneumonia').to_numpy(), _predicted(scorer, images, 128)[1]
         for name, (method, prior) in METHODS.items():
-            model = load_model(run/'model')
-            update_cxr(model, class_prior=mix)
+            model = copy.deepcopy(scorer)
             model.cxr_shift = None   # no shift scoring: only the adaptation and its figures
             if method or prior: adapt(model, images, method, source=site, prior=prior, min_shift=0)
             p = predict_proba(model, images, 128)
-            tt = threshold_transfer(y, p, c['threshold'], sens)
+            tt = threshold_transfer(y, p, c['threshold'], c['threshold_sensitivity'])
             rows.append(dict(site=site, shift_score=shift, method=name, auroc=roc_auc_score(y, p), accuracy=((p >= c['threshold']) == y).mean(),
                              sensitivity=tt['sensitivity'], specificity=tt['specificity'], specificity_lost=tt['specificity_lost'],
                              ece=expected_calibration_error(y, p, 10)))

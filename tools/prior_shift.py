@@ -15,7 +15,7 @@ replacement within each class), and on every set the stored threshold is applied
 Printed and written to results/prior_shift.csv: per split and prevalence, the mean accuracy, sensitivity,
 specificity and ECE of each, and EM's mean absolute error on the prevalence.
 """
-import argparse, json
+import argparse
 from pathlib import Path
 
 import numpy as np
@@ -25,9 +25,8 @@ from cxr_vit.adapt import estimate_prior
 from cxr_vit.data import write_atomic
 from cxr_vit.evaluate import expected_calibration_error
 from cxr_vit.inference import class_probs, pneumonia_probability, predict_logits
-from cxr_vit.model import load_model
 from cxr_vit.preprocessing import get_cxr
-from cxr_vit.train import get_preset, split_table
+from transfer import row_model   # tools/transfer.py
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -40,14 +39,9 @@ def main(argv=None):
     ap.add_argument('--size', type=int, default=200)
     a = ap.parse_args(argv)
     run = Path(a.run)
-    cfg = json.loads((run/'train_config.json').read_text())
-    table = split_table(a.data, get_preset(cfg['preset'], calib_frac=cfg['calib_frac'], shift_frac=cfg.get('shift_frac', 0.1)))
-    model = load_model(run/'model')
+    model, table = row_model(run, a.data)
     c = get_cxr(model)
     labels, thr = c['labels'], c['threshold']
-    if c.get('class_prior') is None:   # trained before calibrate stored it: the mix of the rows it was calibrated on
-        calib = table[table.split == 'calib']
-        c = {**c, 'class_prior': [float((calib.subtype if len(labels) == 3 else calib.label).eq(l).mean()) for l in labels]}
     base = np.array(c['class_prior'])
     print(f"model {run/'model'}: labels {labels}, calibrated at class mix {np.round(base, 3)}, threshold {thr:.3f}")
     rng, rows = np.random.default_rng(0), []

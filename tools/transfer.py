@@ -27,9 +27,9 @@ from sklearn.metrics import roc_auc_score
 from cxr_vit.data import write_atomic
 from cxr_vit.inference import choose_threshold, pneumonia_probability, predict_class_probs, threshold_transfer
 from cxr_vit.model import load_model
-from cxr_vit.preprocessing import get_cxr
+from cxr_vit.preprocessing import get_cxr, update_cxr
 from cxr_vit.robustness import SITES, robustness_table
-from cxr_vit.train import AugmentConfig, get_preset, pretrain, split_table, train
+from cxr_vit.train import AugmentConfig, XrayDataset, get_preset, pretrain, split_table, train
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = dict(preset='cpu-convvit-3class', epochs=15, shift_frac=0.1)
@@ -74,6 +74,21 @@ def _scores(predict, labels, threshold: float, sens: float, table: pd.DataFrame)
     return out
 
 
+def row_model(run: Path, data: str):
+    "A trained row's model and its training table, with what calibrate stores today filled in from its calibration rows for a model trained before: the class mix and the sensitivity its threshold reaches."
+    cfg = json.loads((run/'train_config.json').read_text())
+    table = split_table(data, get_preset(cfg['preset'], **{k: cfg[k] for k in ('calib_frac', 'val_frac', 'seed')},
+                                         shift_frac=cfg.get('shift_frac', BASE['shift_frac'])))   # (t-base's config predates shift_frac)
+    model, calib = load_model(run/'model'), table[table.split == 'calib']
+    c = get_cxr(model)
+    if c.get('class_prior') is None:
+        update_cxr(model, class_prior=[float(v) for v in np.bincount(XrayDataset(calib, c).targets, minlength=len(c['labels'])) / len(calib)])
+    if c.get('threshold_sensitivity') is None:
+        p = pneumonia_probability(predict_class_probs(model, list(calib.path), batch_size=128), c['labels'])
+        update_cxr(model, threshold_sensitivity=float((p[(calib.label == 'pneumonia').to_numpy()] >= c['threshold']).mean()))
+    return model, table
+
+
 def train_row(name: str, data: str, out: Path, resume: bool) -> dict:
     "Train a ROWS entry (unless its model is there already: then it is only scored) and score it."
     what, over = ROWS[name]
@@ -88,15 +103,12 @@ def train_row(name: str, data: str, out: Path, resume: bool) -> dict:
     if resume or not (out/name/'model'/'config.json').exists():
         train(data, preset, output_dir=out/name, resume=True if resume else None, progress_bar=False, **over)
     cal = json.loads((out/name/'calibration.json').read_text())
-    model = load_model(out/name/'model')
-    c, table = get_cxr(model), split_table(data, get_preset(preset, **over))
+    model, table = row_model(out/name, data)
+    c = get_cxr(model)
     minutes = cal['seconds'] / 60 + (json.loads((out/f'{name}-pretrain'/'trainer_state.json').read_text())['log_history'][-1]
                                      .get('train_runtime', 0) / 60 if pre_epochs else 0)
     predict = lambda items: predict_class_probs(model, items, batch_size=128)
-    sens = c.get('threshold_sensitivity')
-    if sens is None:  # a model calibrated before the sensitivity was stored: what its threshold reaches on calib
-        calib = table[table.split == 'calib']
-        sens = float((pneumonia_probability(predict(list(calib.path)), c['labels'])[(calib.label == 'pneumonia').to_numpy()] >= c['threshold']).mean())
+    sens = c['threshold_sensitivity']
     scores = _scores(predict, c['labels'], c['threshold'], sens, table)
     return dict(row=name, what=what, minutes=round(minutes, 1), epochs=over['epochs'], threshold=round(c['threshold'], 4),
                 threshold_sensitivity=round(sens, 4), val_viral_auroc=round(cal.get('val_viral_auroc', np.nan), 4),
