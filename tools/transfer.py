@@ -5,8 +5,8 @@
 Every training row is the `cpu-convvit-3class` recipe trained from scratch for 15 epochs on the default
 patient-level split of ../shared/data/chest_xray (the data.csv of `cxr_vit run --data ../shared/data/chest_xray
 --stages 01_data --name kermany-data`) with the ends of every acquisition series held out (`shift_frac=0.1`), plus
-the changes of its row. EVAL_ROWS train nothing: they score trained rows together. Each row is scored three ways,
-none of them the official test split:
+the changes of its row. POST_ROWS change a trained row's model after training; EVAL_ROWS train nothing: they score
+trained rows together. Each row is scored three ways, none of them the official test split:
 
 - val: the random patient-level validation split (the pool training was drawn from);
 - shift: the ends of each acquisition series (`cxr_vit.data.hold_out_shift`), never trained on;
@@ -24,12 +24,13 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
+from cxr_vit.adapt import adapt_batchnorm
 from cxr_vit.data import write_atomic
 from cxr_vit.inference import choose_threshold, pneumonia_probability, predict_class_probs, threshold_transfer
 from cxr_vit.model import load_model
 from cxr_vit.preprocessing import get_cxr, update_cxr
 from cxr_vit.robustness import SITES, robustness_table
-from cxr_vit.train import AugmentConfig, XrayDataset, get_preset, pretrain, split_table, train
+from cxr_vit.train import AugmentConfig, TrainConfig, XrayDataset, get_preset, pretrain, recalibrate, split_table, train
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = dict(preset='cpu-convvit-3class', epochs=15, shift_frac=0.1)
@@ -49,11 +50,15 @@ ROWS = {  # name -> (what changes against t-base, TrainConfig overrides)
     't-ssl': ('+ the encoder pre-trained self-supervised (SimMIM, 60% masked in 16-px blocks) on the same training images '
               'for 15 epochs first', dict(pretrain_epochs=15)),
 }
+POST_ROWS = {  # name -> (what, the trained row it changes after training)
+    't-cleanbn': ('t-base with the BatchNorm statistics of its conv stem re-estimated on the clean (unaugmented) training films '
+                  '(`adapt_batchnorm`), then temperature and threshold refitted on calib; no training', 't-base'),
+}
 EVAL_ROWS = {  # name -> (what, trained rows whose class probabilities are averaged)
     't-ensemble': ('mean class probabilities of t-base and t-equalize (temperature and threshold refitted on calib)',
                    ['t-base', 't-equalize']),
 }
-ORDER = [*ROWS, *EVAL_ROWS]
+ORDER = [*ROWS, *POST_ROWS, *EVAL_ROWS]
 
 
 def _scores(predict, labels, threshold: float, sens: float, table: pd.DataFrame) -> dict:
@@ -74,11 +79,15 @@ def _scores(predict, labels, threshold: float, sens: float, table: pd.DataFrame)
     return out
 
 
+def row_config(run: Path) -> TrainConfig:
+    "The split settings a trained row was trained with (t-base's train_config.json predates shift_frac: it was trained with BASE's)."
+    cfg = json.loads((run/'train_config.json').read_text())
+    return get_preset(cfg['preset'], **{k: cfg[k] for k in ('calib_frac', 'val_frac', 'seed')}, shift_frac=cfg.get('shift_frac', BASE['shift_frac']))
+
+
 def row_model(run: Path, data: str):
     "A trained row's model and its training table, with what calibrate stores today filled in from its calibration rows for a model trained before: the class mix and the sensitivity its threshold reaches."
-    cfg = json.loads((run/'train_config.json').read_text())
-    table = split_table(data, get_preset(cfg['preset'], **{k: cfg[k] for k in ('calib_frac', 'val_frac', 'seed')},
-                                         shift_frac=cfg.get('shift_frac', BASE['shift_frac'])))   # (t-base's config predates shift_frac)
+    table = split_table(data, row_config(run))
     model, calib = load_model(run/'model'), table[table.split == 'calib']
     c = get_cxr(model)
     if c.get('class_prior') is None:
@@ -115,13 +124,27 @@ def train_row(name: str, data: str, out: Path, resume: bool) -> dict:
                 **{k: round(v, 4) if isinstance(v, float) else v for k, v in scores.items()}, command=f'python tools/transfer.py {name}')
 
 
+def post_row(name: str, data: str, out: Path) -> dict:
+    "Score a POST_ROWS entry: its trained row's model changed after training (nothing saved)."
+    what, base = POST_ROWS[name]
+    model, table = row_model(out/base, data)
+    t0 = time.time()
+    adapt_batchnorm(model, list(table[table.split == 'train'].path), batch_size=128)
+    cal = recalibrate(model, data, row_config(out/base))
+    minutes, c = (time.time() - t0) / 60, get_cxr(model)
+    scores = _scores(lambda items: predict_class_probs(model, items, batch_size=128), c['labels'], c['threshold'],
+                     cal['threshold_sensitivity'], table)
+    return dict(row=name, what=what, minutes=round(minutes, 1), epochs=json.loads((out/base/'train_config.json').read_text())['epochs'], threshold=round(c['threshold'], 4),
+                threshold_sensitivity=round(cal['threshold_sensitivity'], 4),
+                **{k: round(v, 4) if isinstance(v, float) else v for k, v in scores.items()}, command=f'python tools/transfer.py {name}')
+
+
 def eval_row(name: str, data: str, out: Path) -> dict:
     "Score an EVAL_ROWS ensemble: mean class probabilities, temperature 1, threshold (Youden) refitted on calib."
     what, members = EVAL_ROWS[name]
     models = [load_model(out/m/'model') for m in members]
     cfg = json.loads((out/members[0]/'train_config.json').read_text())
-    table = split_table(data, get_preset(cfg['preset'], calib_frac=cfg['calib_frac'], shift_frac=cfg.get('shift_frac', BASE['shift_frac'])))
-    # (t-base's train_config.json predates the shift_frac field: it was trained with BASE's)
+    table = split_table(data, row_config(out/members[0]))
     labels = get_cxr(models[0])['labels']
     predict = lambda items: np.mean([predict_class_probs(m, items, batch_size=128) for m in models], axis=0)
     calib = table[table.split == 'calib']
@@ -142,7 +165,8 @@ def main(argv=None):
     ap.add_argument('--out', default=str(ROOT/'runs/transfer'))
     ap.add_argument('--resume', action='store_true')
     a = ap.parse_args(argv)
-    row = eval_row(a.row, a.data, Path(a.out)) if a.row in EVAL_ROWS else train_row(a.row, a.data, Path(a.out), a.resume)
+    row = (eval_row if a.row in EVAL_ROWS else post_row)(a.row, a.data, Path(a.out)) if a.row in {**EVAL_ROWS, **POST_ROWS} \
+        else train_row(a.row, a.data, Path(a.out), a.resume)
     print(json.dumps(row, indent=1, default=str))
     f = ROOT/'results/transfer.csv'
     old = pd.read_csv(f) if f.exists() else pd.DataFrame(columns=list(row))
