@@ -52,14 +52,14 @@ def main(argv=None):
     sites |= {name: (val, apply_shift(val_images, fn, name)) for name, fn in SITES.items()}
     rows = []
     for site, (t, images) in sites.items():
-        y, shift = (t.label == 'pneumonia').to_numpy(), _predicted(scorer, images, 128)[1]
+        y, score = (t.label == 'pneumonia').to_numpy(), _predicted(scorer, images, 128)[1]
         for name, (method, prior) in METHODS.items():
             model = copy.deepcopy(scorer)
             model.cxr_shift = None   # no shift scoring: only the adaptation and its figures
             if method or prior: adapt(model, images, method, source=site, prior=prior, min_shift=0)
             p = predict_proba(model, images, 128)
             tt = threshold_transfer(y, p, c['threshold'], c['threshold_sensitivity'])
-            rows.append(dict(site=site, shift_score=shift, method=name, auroc=roc_auc_score(y, p), accuracy=((p >= c['threshold']) == y).mean(),
+            rows.append(dict(site=site, shift_score=score, method=name, auroc=roc_auc_score(y, p), accuracy=((p >= c['threshold']) == y).mean(),
                              sensitivity=tt['sensitivity'], specificity=tt['specificity'], specificity_lost=tt['specificity_lost'],
                              ece=expected_calibration_error(y, p, 10)))
             print(rows[-1], flush=True)

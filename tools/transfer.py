@@ -79,6 +79,12 @@ def _scores(predict, labels, threshold: float, sens: float, table: pd.DataFrame)
     return out
 
 
+def _row(name: str, what: str, minutes: float, epochs, threshold: float, sens: float, scores: dict, **extra) -> dict:
+    "A row of results/transfer.csv, figures rounded to 4 places."
+    return dict(row=name, what=what, minutes=round(minutes, 1), epochs=epochs, threshold=round(threshold, 4), threshold_sensitivity=round(sens, 4),
+                **extra, **{k: round(v, 4) if isinstance(v, float) else v for k, v in scores.items()}, command=f'python tools/transfer.py {name}')
+
+
 def row_config(run: Path) -> TrainConfig:
     "The split settings a trained row was trained with (t-base's train_config.json predates shift_frac: it was trained with BASE's)."
     cfg = json.loads((run/'train_config.json').read_text())
@@ -116,27 +122,25 @@ def train_row(name: str, data: str, out: Path, resume: bool) -> dict:
     c = get_cxr(model)
     minutes = cal['seconds'] / 60 + (json.loads((out/f'{name}-pretrain'/'trainer_state.json').read_text())['log_history'][-1]
                                      .get('train_runtime', 0) / 60 if pre_epochs else 0)
-    predict = lambda items: predict_class_probs(model, items, batch_size=128)
-    sens = c['threshold_sensitivity']
-    scores = _scores(predict, c['labels'], c['threshold'], sens, table)
-    return dict(row=name, what=what, minutes=round(minutes, 1), epochs=over['epochs'], threshold=round(c['threshold'], 4),
-                threshold_sensitivity=round(sens, 4), val_viral_auroc=round(cal.get('val_viral_auroc', np.nan), 4),
-                **{k: round(v, 4) if isinstance(v, float) else v for k, v in scores.items()}, command=f'python tools/transfer.py {name}')
+    scores = _scores(lambda items: predict_class_probs(model, items, batch_size=128), c['labels'], c['threshold'],
+                     c['threshold_sensitivity'], table)
+    return _row(name, what, minutes, over['epochs'], c['threshold'], c['threshold_sensitivity'], scores,
+                val_viral_auroc=round(cal.get('val_viral_auroc', np.nan), 4))
 
 
 def post_row(name: str, data: str, out: Path) -> dict:
     "Score a POST_ROWS entry: its trained row's model changed after training (nothing saved)."
     what, base = POST_ROWS[name]
-    model, table = row_model(out/base, data)
+    cfg = row_config(out/base)
+    model, table = load_model(out/base/'model'), split_table(data, cfg)   # (recalibrate stores what row_model would fill in)
     t0 = time.time()
     adapt_batchnorm(model, list(table[table.split == 'train'].path), batch_size=128)
-    cal = recalibrate(model, data, row_config(out/base))
+    cal = recalibrate(model, data, cfg)
     minutes, c = (time.time() - t0) / 60, get_cxr(model)
     scores = _scores(lambda items: predict_class_probs(model, items, batch_size=128), c['labels'], c['threshold'],
                      cal['threshold_sensitivity'], table)
-    return dict(row=name, what=what, minutes=round(minutes, 1), epochs=json.loads((out/base/'train_config.json').read_text())['epochs'], threshold=round(c['threshold'], 4),
-                threshold_sensitivity=round(cal['threshold_sensitivity'], 4),
-                **{k: round(v, 4) if isinstance(v, float) else v for k, v in scores.items()}, command=f'python tools/transfer.py {name}')
+    return _row(name, what, minutes, json.loads((out/base/'train_config.json').read_text())['epochs'], c['threshold'],
+                cal['threshold_sensitivity'], scores)
 
 
 def eval_row(name: str, data: str, out: Path) -> dict:
@@ -153,9 +157,7 @@ def eval_row(name: str, data: str, out: Path) -> dict:
     sens = float((p[y] >= thr).mean())
     t0 = time.time()
     scores = _scores(predict, labels, thr, sens, table)
-    return dict(row=name, what=what, minutes=round((time.time() - t0) / 60, 1), epochs=cfg['epochs'], threshold=round(thr, 4),
-                threshold_sensitivity=round(sens, 4), **{k: round(v, 4) if isinstance(v, float) else v for k, v in scores.items()},
-                command=f'python tools/transfer.py {name}')
+    return _row(name, what, (time.time() - t0) / 60, cfg['epochs'], thr, sens, scores)
 
 
 def main(argv=None):
@@ -165,8 +167,9 @@ def main(argv=None):
     ap.add_argument('--out', default=str(ROOT/'runs/transfer'))
     ap.add_argument('--resume', action='store_true')
     a = ap.parse_args(argv)
-    row = (eval_row if a.row in EVAL_ROWS else post_row)(a.row, a.data, Path(a.out)) if a.row in {**EVAL_ROWS, **POST_ROWS} \
-        else train_row(a.row, a.data, Path(a.out), a.resume)
+    if a.row in ROWS: row = train_row(a.row, a.data, Path(a.out), a.resume)
+    elif a.row in POST_ROWS: row = post_row(a.row, a.data, Path(a.out))
+    else: row = eval_row(a.row, a.data, Path(a.out))
     print(json.dumps(row, indent=1, default=str))
     f = ROOT/'results/transfer.csv'
     old = pd.read_csv(f) if f.exists() else pd.DataFrame(columns=list(row))
