@@ -48,7 +48,7 @@ ROWS = {  # name -> (what changes against t-base, TrainConfig overrides)
     't-ema': ('+ an exponential moving average of the weights (decay 0.995)', dict(ema=0.995)),
     't-res160': ('+ input 160x160 (20x20 tokens)', dict(image_size=160)),
     't-ssl': ('+ the encoder pre-trained self-supervised (SimMIM, 60% masked in 16-px blocks) on the same training images '
-              'for 15 epochs first', dict(pretrain_epochs=15)),
+              'for 5 epochs first (pre-training and training together within the 90-minute budget)', dict(pretrain_epochs=5)),
 }
 POST_ROWS = {  # name -> (what, the trained row it changes after training)
     't-cleanbn': ('t-base with the BatchNorm statistics of its conv stem re-estimated on the clean (unaugmented) training films '
