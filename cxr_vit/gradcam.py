@@ -485,10 +485,12 @@ def deletion_insertion(model: nn.Module, pixel_values: torch.Tensor, maps: np.nd
 
 # %% ../nbs/05_gradcam.ipynb #38abbfdd
 def faithfulness_table(res: dict, res_random: dict) -> pd.DataFrame:
-    "Mean deletion (lower is better) and insertion (higher is better) AUCs of a method vs random maps."
-    return pd.DataFrame({'deletion AUC ↓': [res['deletion_auc'].mean(), res_random['deletion_auc'].mean()],
-                         'insertion AUC ↑': [res['insertion_auc'].mean(), res_random['insertion_auc'].mean()]},
-                        index=['map', 'random']).round(3)
+    "Mean deletion (↓) and insertion (↑) AUCs of a method's maps and of random maps, and their per-image difference (↑; about 0 for random maps) with the share of images where it is above 0."
+    def row(r: dict) -> list:
+        d = r['insertion_auc'] - r['deletion_auc']
+        return [r['deletion_auc'].mean(), r['insertion_auc'].mean(), d.mean(), (d > 0).mean()]
+    return pd.DataFrame([row(res), row(res_random)], index=['map', 'random'],
+                        columns=['deletion AUC ↓', 'insertion AUC ↑', 'insertion − deletion ↑', 'images with insertion > deletion']).round(3)
 
 # %% ../nbs/05_gradcam.ipynb #590497b1
 def plot_deletion_insertion(res: dict, res_random: dict, name: str = 'map'):
