@@ -463,7 +463,7 @@ def _auc(y: np.ndarray, x: np.ndarray) -> np.ndarray:
 
 def deletion_insertion(model: nn.Module, pixel_values: torch.Tensor, maps: np.ndarray, target=None, steps: int = 16,
                        baseline: str = 'mean', batch_size: int = 64) -> dict:
-    "Deletion and insertion curves (target probability vs fraction of tokens) and their AUCs, per image."
+    "Deletion and insertion curves (target probability vs fraction of tokens), their AUCs and insertion - deletion (the faithfulness score), per image."
     x, grid = pixel_values, tuple(np.shape(maps)[-2:])
     if grid != token_grid(model, x): raise ValueError(f'maps are {grid} but the model sees a {token_grid(model, x)} grid')
     if baseline not in ('blur', 'mean'): raise ValueError(f"baseline must be 'blur' or 'mean', got {baseline!r}")
@@ -481,13 +481,14 @@ def deletion_insertion(model: nn.Module, pixel_values: torch.Tensor, maps: np.nd
             dele.append(_probs(model, xi * (1 - m) + ri * m, batch_size)[:, t].cpu().numpy())
             ins.append(_probs(model, ri * (1 - m) + xi * m, batch_size)[:, t].cpu().numpy())
     frac, dele, ins = counts / T, np.stack(dele), np.stack(ins)
-    return dict(fraction=frac, deletion=dele, insertion=ins, deletion_auc=_auc(dele, frac), insertion_auc=_auc(ins, frac))
+    d_auc, i_auc = _auc(dele, frac), _auc(ins, frac)
+    return dict(fraction=frac, deletion=dele, insertion=ins, deletion_auc=d_auc, insertion_auc=i_auc, insertion_minus_deletion=i_auc - d_auc)
 
 # %% ../nbs/05_gradcam.ipynb #38abbfdd
 def faithfulness_table(res: dict, res_random: dict) -> pd.DataFrame:
     "Mean deletion (↓) and insertion (↑) AUCs of a method's maps and of random maps, and their per-image difference (↑; about 0 for random maps) with the share of images where it is above 0."
     def row(r: dict) -> list:
-        d = r['insertion_auc'] - r['deletion_auc']
+        d = r['insertion_minus_deletion']
         return [r['deletion_auc'].mean(), r['insertion_auc'].mean(), d.mean(), (d > 0).mean()]
     return pd.DataFrame([row(res), row(res_random)], index=['map', 'random'],
                         columns=['deletion AUC ↓', 'insertion AUC ↑', 'insertion − deletion ↑', 'images with insertion > deletion']).round(3)

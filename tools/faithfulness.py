@@ -30,9 +30,9 @@ def per_film(model, x, methods, seeds=(0, 1, 2), steps=10) -> pd.DataFrame:
     rows, shape = [], (len(x), *token_grid(model, x))
     for method, maps in [*((m, token_maps(model, x, m)) for m in methods), *(('random', random_maps(shape, s)) for s in seeds)]:
         r = deletion_insertion(model, x, maps, steps=steps)
-        rows.append(pd.DataFrame(dict(film=range(len(x)), method=method, deletion=r['deletion_auc'], insertion=r['insertion_auc'])))
-    df = pd.concat(rows, ignore_index=True)
-    return df.assign(insertion_minus_deletion=df.insertion - df.deletion)
+        rows.append(pd.DataFrame(dict(film=range(len(x)), method=method, deletion=r['deletion_auc'], insertion=r['insertion_auc'],
+                                      insertion_minus_deletion=r['insertion_minus_deletion'])))
+    return pd.concat(rows, ignore_index=True)
 
 
 def summary(df: pd.DataFrame) -> pd.DataFrame:
