@@ -38,7 +38,7 @@ INTENSITY_POLICIES = (None, 'equalize')
 CROP_POLICIES = (None, 'body')
 SHIFT_FILE = 'shift_reference.safetensors'  # beside a model's weights: the feature reference of its shift score
 CXR_KEYS = ('version', 'name', 'source', 'labels', 'preprocessing', 'threshold', 'threshold_sensitivity', 'temperature',
-            'class_prior', 'prior', 'train_patients', 'shift', 'adapted')
+            'class_prior', 'prior', 'train_patients', 'split', 'shift', 'adapted')
 
 
 def make_preprocessing(image_size: int | Sequence[int] = 224, channels: int = 3,
@@ -101,6 +101,9 @@ def _check_cxr(cxr: dict) -> dict:
             raise ValueError(f"{k} must be a positive probability for each of the labels {cxr['labels']}, got {v}")
     if cxr.get('prior') is not None and cxr.get('class_prior') is None:
         raise ValueError('prior needs class_prior: the class mix the probabilities were calibrated at')
+    sp = cxr.get('split')
+    if sp is not None and (not isinstance(sp, dict) or set(sp) != {'val_frac', 'calib_frac', 'shift_frac', 'seed'}):
+        raise ValueError(f"split must record val_frac, calib_frac, shift_frac and seed (how train split its data), got {sp!r}")
     json.dumps(cxr)  # raises TypeError if something is not JSON-serialisable
     return cxr
 

@@ -28,19 +28,20 @@ from .decode import read_xray
 from .inference import (apply_temperature, choose_threshold, fit_shift_reference, fit_temperature, pneumonia_probability,
                               predict_logits, threshold_transfer, viral_share)
 from .model import build_model, save_model
+from .probe import fit_probe, interpolate_weights
 from .preprocessing import REFERENCE_PREPROCESSING, body_box, get_cxr, make_preprocessing, preprocess, update_cxr
 
 log = logging.getLogger(__name__)
 
 # %% auto #0
-__all__ = ['log', 'BALANCE_MODES', 'CLASS_MODES', 'TRAIN_PRESETS', 'LOG_COLUMNS', 'AugmentConfig', 'TrainConfig', 'get_preset',
-           'make_model', 'matched_crop_pct', 'RandomGamma', 'RandomResolution', 'augmenter', 'XrayDataset',
-           'undersample', 'class_weights', 'BalancedSampler', 'compute_metrics', 'layer_id', 'param_groups',
-           'CSVLogCallback', 'read_log', 'ProgressBarCallback', 'EMACallback', 'CxrTrainer', 'training_args',
-           'latest_checkpoint', 'calibrate', 'transfer_report', 'model_table', 'recalibrate', 'training_table',
-           'hold_out_calibration', 'split_table', 'balanced_train', 'make_trainer', 'train_resumable', 'train',
-           'mim_model', 'load_encoder', 'MaskCollator', 'MimTrainer', 'pretrain', 'cli_train', 'history_tables',
-           'plot_history', 'train_stage', 'model_summary']
+__all__ = ['log', 'BALANCE_MODES', 'CLASS_MODES', 'IMAGENET_NORM', 'TRAIN_PRESETS', 'LOG_COLUMNS', 'AugmentConfig', 'TrainConfig',
+           'get_preset', 'make_model', 'matched_crop_pct', 'RandomGamma', 'RandomResolution', 'augmenter',
+           'XrayDataset', 'undersample', 'class_weights', 'BalancedSampler', 'compute_metrics', 'layer_id',
+           'param_groups', 'CSVLogCallback', 'read_log', 'ProgressBarCallback', 'EMACallback', 'distill_loss',
+           'CxrTrainer', 'training_args', 'latest_checkpoint', 'calibrate', 'transfer_report', 'model_table',
+           'recalibrate', 'training_table', 'hold_out_calibration', 'split_table', 'balanced_train', 'load_teacher',
+           'make_trainer', 'train_resumable', 'probe_head', 'train', 'mim_model', 'load_encoder', 'MaskCollator',
+           'MimTrainer', 'pretrain', 'cli_train', 'history_tables', 'plot_history', 'train_stage', 'model_summary']
 
 # %% ../nbs/03_train.ipynb #415d11ab
 @dataclass
@@ -100,6 +101,15 @@ class TrainConfig:
     layer_decay: float = 1.0       # layer-wise lr decay: block i of L gets lr * layer_decay**(L + 1 - i); 1: off
     ema: float = 0.0               # > 0: an exponential moving average of the weights with this decay per optimizer step
                                    # (EMACallback); the saved model is the average
+    # transfer from pretrained weights (cxr_vit.probe) and from a teacher
+    probe: float = 0.0             # > 0: LP-FT: the head is first fitted as a class-balanced logistic regression (inverse L2
+                                   # strength C = probe) on the frozen features of the training rows; epochs=0: the probe alone
+    wise: float = 1.0              # < 1: WiSE-FT: the saved weights lie this fraction of the way from the probe's to the
+                                   # fine-tuned ones (needs probe)
+    teacher: str | None = None     # a model to distill (a folder, a file, 'default' = the bundled model; same labels): its
+                                   # predictions on the same augmented films are a second target (soft distillation)
+    distill: float = 0.5           # with a teacher: the weight of its term in the loss, (1 - distill) that of the labels'
+    distill_temperature: float = 2.0  # with a teacher: both logits divided by this before the KL divergence (x T^2)
     # engine
     bf16: bool = False             # bf16 autocast (Ampere+ GPUs, recent CPUs)
     fp16: bool = False             # fp16 autocast with loss scaling (older GPUs)
@@ -124,7 +134,13 @@ class TrainConfig:
         if self.bf16 and self.fp16: raise ValueError('bf16 and fp16 are exclusive: pick one')
         for k in ('batch_size', 'eval_batch_size', 'grad_accum'):
             if getattr(self, k) < 1: raise ValueError(f'{k}={getattr(self, k)}: must be at least 1')
-        if not self.epochs > 0 and not (self.max_steps and self.max_steps > 0): raise ValueError(f'epochs={self.epochs}: must be above 0')
+        if not self.epochs > 0 and not (self.max_steps and self.max_steps > 0) and not (self.epochs == 0 and self.probe):
+            raise ValueError(f'epochs={self.epochs}: must be above 0 (or 0 with a probe: the linear probe alone)')
+        if self.probe < 0: raise ValueError(f'probe={self.probe}: the inverse regularization C must be > 0 (0: no probe)')
+        if not 0 <= self.wise <= 1: raise ValueError(f'wise={self.wise}: expected a fraction in [0, 1]')
+        if self.wise < 1 and not self.probe: raise ValueError(f'wise={self.wise} interpolates towards the probe: set probe (its C) too')
+        if not 0 <= self.distill <= 1: raise ValueError(f'distill={self.distill}: expected a weight in [0, 1]')
+        if not self.distill_temperature > 0: raise ValueError(f'distill_temperature={self.distill_temperature}: must be > 0')
         if self.classes not in CLASS_MODES: raise ValueError(f"classes={self.classes!r}: expected one of {tuple(CLASS_MODES)}")
         if not 0 <= self.calib_frac < 1: raise ValueError(f'calib_frac={self.calib_frac}: expected a fraction in [0, 1)')
         if not 0 <= self.shift_frac < 0.5: raise ValueError(f'shift_frac={self.shift_frac}: expected a fraction in [0, 0.5)')
@@ -139,6 +155,8 @@ BALANCE_MODES = ('undersample', 'weights', 'sampler', 'none')
 CLASS_MODES = {'binary': ('normal', 'pneumonia'), 'subtype': tuple(SUBTYPES)}  # the model's labels, in logit order
 
 # %% ../nbs/03_train.ipynb #2581e274
+IMAGENET_NORM = dict(mean=[0.485, 0.456, 0.406], std=[0.229, 0.224, 0.225])  # what ImageNet-pretrained backbones expect
+
 TRAIN_PRESETS: dict[str, TrainConfig] = {
     'seed-recipe': TrainConfig(preprocessing=dict(REFERENCE_PREPROCESSING)),  # the reference recipe, field for field
     'cpu-convvit': TrainConfig(  # the offline CPU preset: conv-stem ViT from scratch (see the results section)
@@ -151,6 +169,17 @@ TRAIN_PRESETS: dict[str, TrainConfig] = {
         augment=AugmentConfig(scale=(0.7, 1.0), degrees=10, brightness=0.2, contrast=0.2, gamma=(0.7, 1.4), blur=0.2),
         epochs=30, batch_size=64, lr=5e-4, weight_decay=0.05, decay_all=False, schedule='cosine', warmup=0.05,
         label_smoothing=0.0, bf16=True, eval_batch_size=128, logging_steps=20, save_total_limit=2),
+    'cpu-dinov2-s14': TrainConfig(  # the pretrained default: DINOv2 ViT-S/14, LP-FT at 112 px (see "A pretrained ViT")
+        model='facebook/dinov2-small', classes='subtype', balance='weights', calib_frac=0.1,
+        preprocessing=dict(image_size=112, channels=3, resize='squash', interpolation='bicubic', **IMAGENET_NORM),
+        augment=AugmentConfig(scale=(0.79, 0.79), ratio=(1.0, 1.0), degrees=0, brightness=0.1, contrast=0.1, gamma=(1.0, 1.0)),
+        probe=0.01, epochs=2, batch_size=32, lr=2e-5, layer_decay=0.75, weight_decay=0.05, decay_all=False, schedule='cosine',
+        warmup=0.1, eval_batch_size=64, logging_steps=10, save_total_limit=2),
+    'cpu-convvit-distill': TrainConfig(  # the fast student: cpu-convvit-3class taught by the bundled (pretrained) model too
+        model='convvit-s-128', pretrained=False, classes='subtype', balance='none', calib_frac=0.1, teacher='default',
+        augment=AugmentConfig(scale=(0.7, 1.0), degrees=10, brightness=0.2, contrast=0.2, gamma=(0.7, 1.4), blur=0.2),
+        epochs=20, batch_size=64, lr=5e-4, weight_decay=0.05, decay_all=False, schedule='cosine', warmup=0.05,
+        bf16=True, eval_batch_size=128, logging_steps=20, save_total_limit=2),
     'tiny-test': TrainConfig(model='tiny-vit', pretrained=False, epochs=2, batch_size=8, lr=1e-3,
                              eval_batch_size=32, logging_steps=1, progress_bar=False),
 }
@@ -224,13 +253,15 @@ def augmenter(aug: AugmentConfig, size) -> v2.Compose:
 
 # %% ../nbs/03_train.ipynb #6856767f
 class XrayDataset(torch.utils.data.Dataset):
-    "Rows of a data table as `{'pixel_values', 'labels'}`: read_xray -> augmentation (optional) -> the model's preprocessing."
-    def __init__(self, table: pd.DataFrame, cxr: dict, augment: AugmentConfig | None = None):
+    """Rows of a data table as `{'pixel_values', 'labels'}`: read_xray -> augmentation (optional) -> the model's preprocessing;
+    with a `teacher` (its cxr), also `teacher_pixel_values`: the same augmented film under the teacher's preprocessing."""
+    def __init__(self, table: pd.DataFrame, cxr: dict, augment: AugmentConfig | None = None, teacher: dict | None = None):
         self.table, self.cxr, self.augment = table.reset_index(drop=True), get_cxr(cxr), augment
         # augmented (training) rows: the random resized crop *is* the crop, so the evaluation centre crop is skipped, and the
         # body crop comes before the augmentation (as at inference, where it comes first), not after it
         self.body = augment is not None and self.cxr['preprocessing'].get('crop') == 'body'
-        self.prep_cxr = {**self.cxr, 'preprocessing': {**self.cxr['preprocessing'], 'crop_pct': 1.0, 'crop': None}} if augment else self.cxr
+        uncropped = lambda c: {**c, 'preprocessing': {**c['preprocessing'], 'crop_pct': 1.0, 'crop': None}} if augment else c
+        self.prep_cxr, self.teacher = uncropped(self.cxr), teacher and uncropped(get_cxr(teacher))
         labels = list(self.cxr['labels'])
         col = 'subtype' if labels == SUBTYPES else 'label'  # a 3-class model learns the subtype column
         if col == 'subtype' and self.table.subtype.isna().any():
@@ -247,7 +278,9 @@ class XrayDataset(torch.utils.data.Dataset):
         img = read_xray(self.table.path.iat[i])
         if self.body: img = img.crop(body_box(img))
         if self.augment is not None: img = augmenter(self.augment, (img.height, img.width))(img)
-        return {'pixel_values': preprocess(img, self.prep_cxr)[0], 'labels': int(self.targets[i])}
+        item = {'pixel_values': preprocess(img, self.prep_cxr)[0], 'labels': int(self.targets[i])}
+        if self.teacher: item['teacher_pixel_values'] = preprocess(img, self.teacher)[0]
+        return item
 
 # %% ../nbs/03_train.ipynb #1840bbc9
 def undersample(train: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
@@ -402,21 +435,34 @@ class EMACallback(TrainerCallback):
     def on_train_end(self, args, state, control, model=None, **kwargs):
         for k, v in self._floats(model).items(): v.copy_(self.shadow[k].to(v.dtype))
 
+# %% ../nbs/03_train.ipynb #67fb0f0d
+def distill_loss(student_logits: torch.Tensor, teacher_logits: torch.Tensor, temperature: float = 2.0) -> torch.Tensor:
+    "Soft distillation (Hinton et al. 2015): KL(teacher || student) of the logits softened by `temperature`, times T^2, a batch mean."
+    T = float(temperature)
+    s, t = (z.float() / T for z in (student_logits, teacher_logits))
+    return F.kl_div(s.log_softmax(-1), t.log_softmax(-1), reduction='batchmean', log_target=True) * T * T
+
 # %% ../nbs/03_train.ipynb #4d3eb5e0
 class CxrTrainer(Trainer):
-    "`Trainer` with our loss (class weights, label smoothing), AdamW parameter groups and balanced sampler."
+    "`Trainer` with our loss (class weights, label smoothing, a teacher's soft targets), AdamW parameter groups and balanced sampler."
     loss_is_scaled_for_ga = False  # compute_loss returns a batch mean: Trainer divides by grad_accum
 
-    def __init__(self, *args, cfg: TrainConfig, class_weight: torch.Tensor | None = None, **kwargs):
+    def __init__(self, *args, cfg: TrainConfig, class_weight: torch.Tensor | None = None, teacher=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.cfg, self.class_weight = cfg, class_weight
         self.model_accepts_loss_kwargs = False  # same, for transformers 4.x
+        self.teacher = teacher.to(self.args.device).eval().requires_grad_(False) if teacher is not None else None
 
     def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
-        labels = inputs.pop('labels')
+        labels, teacher_x = inputs.pop('labels'), inputs.pop('teacher_pixel_values', None)
         outputs = model(**inputs)
         w = None if self.class_weight is None else self.class_weight.to(outputs.logits.device)
         loss = F.cross_entropy(outputs.logits.float(), labels, weight=w, label_smoothing=self.cfg.label_smoothing)
+        if teacher_x is not None and self.teacher is not None:   # training rows only: validation is scored on the labels
+            with torch.no_grad(), torch.autocast(teacher_x.device.type, enabled=False):   # the teacher in its own precision
+                t = self.teacher(pixel_values=teacher_x.to(next(self.teacher.parameters()).dtype)).logits
+            kd = distill_loss(outputs.logits, t, self.cfg.distill_temperature)
+            loss = (1 - self.cfg.distill) * loss + self.cfg.distill * kd
         return (loss, outputs) if return_outputs else loss
 
     def create_optimizer(self, model=None):
@@ -528,8 +574,11 @@ def transfer_report(model, logits: np.ndarray, y: np.ndarray, prefix: str) -> di
     return {f'{prefix}_{k}': v for k, v in tt.items()}
 
 # %% ../nbs/03_train.ipynb #f040b247
-def model_table(model, data, cfg: TrainConfig) -> pd.DataFrame:
-    "The table `train` split for `model` (`split_table(data, cfg)`); a ValueError when it does not give back the model's training patients."
+def model_table(model, data, cfg: TrainConfig | None = None) -> pd.DataFrame:
+    "The table `train` split for `model` (`split_table(data, cfg)`, cfg from the split the model records if None); a ValueError when it does not give back the model's training patients."
+    if cfg is None:
+        if not get_cxr(model).get('split'): raise ValueError('the model does not record how its data was split (config.cxr split): pass the TrainConfig it was trained with')
+        cfg = TrainConfig(**get_cxr(model)['split'])
     table, known = split_table(data, cfg), get_cxr(model).get('train_patients')
     shaped = sorted(set(table.patient[table.split.isin(['train', 'calib'])].astype(str)))
     if known is None or shaped != sorted(known):
@@ -583,10 +632,19 @@ def balanced_train(train: pd.DataFrame, cfg: TrainConfig) -> pd.DataFrame:
     return undersample(train, cfg.seed) if cfg.balance == 'undersample' else train
 
 # %% ../nbs/03_train.ipynb #f61da63b
+def load_teacher(src: str, student) -> torch.nn.Module:
+    "The teacher model of a distillation (`'default'`: the bundled model); its labels must be the student's."
+    from cxr_vit.model import load_model
+    teacher = load_model(src)   # 'default' and 'fast' are bundled models' names
+    if list(get_cxr(teacher)['labels']) != list(get_cxr(student)['labels']):
+        raise ValueError(f"teacher {src}: its labels {get_cxr(teacher)['labels']} are not the student's {get_cxr(student)['labels']}")
+    return teacher
+
+
 def make_trainer(model, table: pd.DataFrame, cfg: TrainConfig, output_dir, callbacks=(), **args) -> CxrTrainer:
     "A `CxrTrainer` for `model` on the train/val rows of `table` (`args` override `TrainingArguments`)."
-    cxr = get_cxr(model)
-    train_ds = XrayDataset(balanced_train(table[table.split == 'train'], cfg), cxr, cfg.augment)
+    cxr, teacher = get_cxr(model), load_teacher(cfg.teacher, model) if cfg.teacher else None
+    train_ds = XrayDataset(balanced_train(table[table.split == 'train'], cfg), cxr, cfg.augment, teacher and get_cxr(teacher))
     val_ds = XrayDataset(table[table.split == 'val'], cxr)
     weight = class_weights(train_ds.targets, len(cxr['labels'])) if cfg.balance == 'weights' else None
     cbs = [CSVLogCallback(), *callbacks]
@@ -594,7 +652,7 @@ def make_trainer(model, table: pd.DataFrame, cfg: TrainConfig, output_dir, callb
     if cfg.ema: cbs.append(EMACallback(cfg.ema))
     trainer = CxrTrainer(model=model, args=training_args(cfg, output_dir, **args), train_dataset=train_ds,
                          eval_dataset=val_ds, compute_metrics=compute_metrics, callbacks=cbs, cfg=cfg,
-                         class_weight=weight)
+                         class_weight=weight, teacher=teacher)
     if not cfg.progress_bar: trainer.remove_callback(PrinterCallback)  # no log dicts printed either: see log.csv
     return trainer
 
@@ -620,6 +678,25 @@ def train_resumable(trainer: Trainer, checkpoint: str | None):
         from cxr_vit.model import UnsafeCheckpointError
         raise UnsafeCheckpointError(f'{checkpoint}: a file of this checkpoint holds more than plain tensors; refused ({e})') from None
 
+# %% ../nbs/03_train.ipynb #12f675af
+def probe_head(model, table: pd.DataFrame, cfg: TrainConfig, output_dir, reuse: bool = False) -> dict[str, torch.Tensor]:
+    """LP of LP-FT: the head fitted on the frozen features of the training rows (`cxr_vit.probe.fit_probe`, C = `cfg.probe`).
+    Returns the weights after it, also saved to `output_dir/probe.safetensors` (read back with `reuse`, on resume: WiSE-FT needs them)."""
+    from safetensors.torch import load_file, save_file
+    f = Path(output_dir)/'probe.safetensors'
+    if reuse and f.exists():
+        model.load_state_dict(load_file(f), strict=True)
+        log.info('probe: read back from %s', f)
+    else:
+        rows = balanced_train(table[table.split == 'train'], cfg)
+        fit_probe(model, list(rows.path), XrayDataset(rows, get_cxr(model)).targets, C=cfg.probe,
+                  batch_size=cfg.eval_batch_size, progress=cfg.progress_bar)
+        if int(os.environ.get('RANK', '0')) == 0:   # every rank fits the same probe; one writes it
+            f.parent.mkdir(parents=True, exist_ok=True)
+            save_file({k: v.detach().contiguous() for k, v in model.state_dict().items()}, f.with_suffix('.tmp'))
+            os.replace(f.with_suffix('.tmp'), f)
+    return {k: v.detach().clone() for k, v in model.state_dict().items()}
+
 # %% ../nbs/03_train.ipynb #c1ddb603
 def train(data,                            # data.csv table, manifest, folder, .npz or DataFrame (split by patient if it has no val rows)
           preset: str = 'tiny-test',       # a key of TRAIN_PRESETS
@@ -637,13 +714,15 @@ def train(data,                            # data.csv table, manifest, folder, .
     output_dir = Path(output_dir); model_dir = Path(model_dir) if model_dir else output_dir/'model'
     model = make_model(cfg)  # first: a model that cannot be had stops the run before any data is read
     table = split_table(data, cfg)
+    t0 = time.perf_counter()
+    start = probe_head(model, table, cfg, output_dir, reuse=bool(resume)) if cfg.probe else None   # LP of LP-FT
     trainer = make_trainer(model, table, cfg, output_dir, callbacks, **(trainer_args or {}))
     if trainer.is_world_process_zero():
         output_dir.mkdir(parents=True, exist_ok=True)
         write_atomic(output_dir/'train_config.json', json.dumps(dict(preset=preset, **asdict(cfg)), indent=1, default=str))
-    t0 = time.perf_counter()
-    train_resumable(trainer, _resume_point(resume, output_dir))
+    if cfg.epochs or cfg.max_steps > 0: train_resumable(trainer, _resume_point(resume, output_dir))   # epochs=0: the probe alone
     trainer.save_state()  # trainer_state.json: the log history, for plots
+    if cfg.wise < 1: interpolate_weights(trainer.model, start, cfg.wise)   # WiSE-FT: back towards the probe
     pred = trainer.predict(trainer.eval_dataset, metric_key_prefix='val')  # collective under DDP: every rank runs it
     cal_pred = trainer.predict(XrayDataset(table[table.split == 'calib'], get_cxr(trainer.model)), metric_key_prefix='calib') \
         if cfg.calib_frac else pred                     # fit on held-out training patients, or else on validation
@@ -655,7 +734,8 @@ def train(data,                            # data.csv table, manifest, folder, .
         sp = trainer.predict(XrayDataset(table[table.split == 'shift'], get_cxr(model)), metric_key_prefix='shift')
         metrics |= {**sp.metrics, **transfer_report(model, sp.predictions, sp.label_ids, 'shift')}
     # every patient that shaped the model (weights or calibration): evaluate refuses them
-    update_cxr(model, train_patients=sorted(set(table.patient[table.split.isin(['train', 'calib'])].astype(str))))
+    update_cxr(model, train_patients=sorted(set(table.patient[table.split.isin(['train', 'calib'])].astype(str))),
+               split=dict(val_frac=cfg.val_frac, calib_frac=cfg.calib_frac, shift_frac=cfg.shift_frac, seed=cfg.seed))   # model_table rebuilds it
     if trainer.is_world_process_zero():
         tr, va = table[table.split == 'train'], table[table.split == 'val']   # the shift score's reference (model notebook)
         fit_shift_reference(model, list(tr.path), list(va.path), XrayDataset(tr, get_cxr(model)).targets, cfg.eval_batch_size)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from safetensors.torch import load_file
 from sklearn.metrics import roc_auc_score
 
 from cxr_vit.adapt import adapt_batchnorm
@@ -29,13 +30,18 @@ from cxr_vit.data import write_atomic
 from cxr_vit.inference import choose_threshold, pneumonia_probability, predict_class_probs, threshold_transfer
 from cxr_vit.model import load_model
 from cxr_vit.preprocessing import get_cxr, update_cxr
+from cxr_vit.probe import interpolate_weights
 from cxr_vit.robustness import SITES, robustness_table
 from cxr_vit.train import AugmentConfig, TrainConfig, XrayDataset, get_preset, pretrain, recalibrate, split_table, train
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = dict(preset='cpu-convvit-3class', epochs=15, shift_frac=0.1)
+# the DINOv2 ViT-S/14 the pretrained rows start from: ../shared/pretrained here (see its SOURCE.md), the hub's elsewhere
+DINO = str(ROOT.parent/'shared/pretrained/dinov2-vits14') if (ROOT.parent/'shared/pretrained/dinov2-vits14').is_dir() else 'facebook/dinov2-small'
+DINO_BASE = dict(preset='cpu-dinov2-s14', model=DINO, epochs=2)
 SHIFT_AUG = AugmentConfig(scale=(0.5, 1.0), degrees=10, brightness=0.3, contrast=0.4, gamma=(0.6, 1.6), blur=0.4,
                           blur_sigma=(0.5, 3.0), blur_kernel=19, resolution=0.3, resolution_factor=(1.5, 4.0), sharpen=0.2)
+TRAIN_AUG = AugmentConfig(scale=(0.7, 1.0), degrees=10, brightness=0.2, contrast=0.2, gamma=(0.7, 1.4), blur=0.2)   # cpu-convvit-3class's
 EQUALIZE = dict(image_size=128, channels=1, mean=0.5, std=0.25, intensity='equalize')
 
 ROWS = {  # name -> (what changes against t-base, TrainConfig overrides)
@@ -49,10 +55,30 @@ ROWS = {  # name -> (what changes against t-base, TrainConfig overrides)
     't-res160': ('+ input 160x160 (20x20 tokens)', dict(image_size=160)),
     't-ssl': ('+ the encoder pre-trained self-supervised (SimMIM, 60% masked in 16-px blocks) on the same training images '
               'for 5 epochs first (pre-training and training together within the 90-minute budget)', dict(pretrain_epochs=5)),
+    # pretrained: DINOv2 ViT-S/14 (cpu-dinov2-s14: 112 px, 3-class head, LP-FT for 2 epochs), series ends held out as above
+    'd-probe': ('DINOv2 ViT-S/14, frozen; the head a logistic regression (C 0.01, balanced) on the CLS and mean patch tokens at '
+                '112 px: the floor', {**DINO_BASE, 'epochs': 0}),
+    'd-ft': ('DINOv2 ViT-S/14 fine-tuned from a fresh head: 2 epochs at 112 px, layer-wise lr decay 0.75 from 2e-5',
+             {**DINO_BASE, 'probe': 0.0}),
+    'd-lpft': ('DINOv2 ViT-S/14, LP-FT: the probe of d-probe as the head, then everything fine-tuned as d-ft (cpu-dinov2-s14)',
+               DINO_BASE),
+    'd-lpft-140': ('d-lpft at 140 px (10x10 tokens)', {**DINO_BASE, 'image_size': 140}),
+    'd-lpft-168': ('d-lpft at 168 px (12x12 tokens)', {**DINO_BASE, 'image_size': 168}),
+    'd-lpft-224': ('d-lpft at 224 px (16x16 tokens)', {**DINO_BASE, 'image_size': 224}),
+    'd-lpft-4ep': ('d-lpft for 4 epochs', {**DINO_BASE, 'epochs': 4}),
+    'd-lpft-aug': ("d-lpft with t-base's augmentation (crops of 70-100%, rotation 10 deg, brightness/contrast 20%, gamma "
+                   "0.7-1.4, blur p 0.2)", {**DINO_BASE, 'augment': TRAIN_AUG}),
+    # the fast student: t-base's recipe, also taught by d-lpft (trained without the series ends too) on the same augmented films
+    's-distill': ('t-base (convvit-s-128 from scratch, 15 epochs) distilled from d-lpft: loss 0.5 x labels + 0.5 x KL to its '
+                  'predictions at temperature 2 on the same augmented films (cpu-convvit-distill)',
+                  dict(preset='cpu-convvit-distill', teacher=str(ROOT/'runs/transfer/d-lpft/model'))),
 }
-POST_ROWS = {  # name -> (what, the trained row it changes after training)
+POST_ROWS = {  # name -> (what, the trained row it changes after training[, WiSE-FT alpha])
     't-cleanbn': ('t-base with the BatchNorm statistics of its conv stem re-estimated on the clean (unaugmented) training films '
                   '(`adapt_batchnorm`), then temperature and threshold refitted on calib; no training', 't-base'),
+    'd-wise-0.5': ("WiSE-FT: d-lpft's weights moved halfway back to its probe's (alpha 0.5), then temperature and threshold "
+                   'refitted on calib; no training', 'd-lpft', 0.5),
+    'd-wise-0.7': ("WiSE-FT: d-lpft's weights 70% of the way from its probe's (alpha 0.7), threshold refitted", 'd-lpft', 0.7),
 }
 EVAL_ROWS = {  # name -> (what, trained rows whose class probabilities are averaged)
     't-ensemble': ('mean class probabilities of t-base and t-equalize (temperature and threshold refitted on calib)',
@@ -116,7 +142,7 @@ def train_row(name: str, data: str, out: Path, resume: bool) -> dict:
                      shift_frac=over['shift_frac'])
         over['init_from'] = str(enc)
     if resume or not (out/name/'model'/'config.json').exists():
-        train(data, preset, output_dir=out/name, resume=True if resume else None, progress_bar=False, **over)
+        train(data, preset, over.pop('model', None), output_dir=out/name, resume=True if resume else None, progress_bar=False, **over)
     cal = json.loads((out/name/'calibration.json').read_text())
     model, table = row_model(out/name, data)
     c = get_cxr(model)
@@ -130,11 +156,12 @@ def train_row(name: str, data: str, out: Path, resume: bool) -> dict:
 
 def post_row(name: str, data: str, out: Path) -> dict:
     "Score a POST_ROWS entry: its trained row's model changed after training (nothing saved)."
-    what, base = POST_ROWS[name]
+    what, base, *alpha = POST_ROWS[name]
     cfg = row_config(out/base)
     model, table = load_model(out/base/'model'), split_table(data, cfg)   # (recalibrate stores what row_model would fill in)
     t0 = time.time()
-    adapt_batchnorm(model, list(table[table.split == 'train'].path), batch_size=128)
+    if alpha: interpolate_weights(model, load_file(out/base/'probe.safetensors'), alpha[0])   # WiSE-FT
+    else: adapt_batchnorm(model, list(table[table.split == 'train'].path), batch_size=128)
     cal = recalibrate(model, data, cfg)
     minutes, c = (time.time() - t0) / 60, get_cxr(model)
     scores = _scores(lambda items: predict_class_probs(model, items, batch_size=128), c['labels'], c['threshold'],
