@@ -21,15 +21,15 @@ from PIL import Image
 
 from .decode import XrayReadError, is_image_file, read_xray
 
-log = logging.getLogger(__name__)
+_log = logging.getLogger(__name__)
 
 # %% auto #0
-__all__ = ['log', 'LABELS', 'SUBTYPES', 'COLUMNS', 'PROGRESS_ENV', 'STAGE_ENV', 'parse_kermany_name', 'DatasetError',
-           'parse_label', 'walk_images', 'read_folder', 'write_synthetic_image', 'read_manifest', 'read_npz',
-           'read_dataset', 'sample_dir', 'split_patients', 'acquisition_series', 'hold_out_shift', 'LeakageError',
-           'file_digest', 'check_leakage', 'progress_bar', 'ScanReport', 'scan', 'format_scan', 'cli_scan',
-           'write_atomic', 'printable', 'save_table', 'load_table', 'versions', 'read_table', 'select_split',
-           'add_table_arguments', 'parse_param']
+__all__ = ['LABELS', 'SUBTYPES', 'COLUMNS', 'PROGRESS_ENV', 'STAGE_ENV', 'parse_kermany_name', 'DatasetError', 'parse_label',
+           'walk_images', 'read_folder', 'write_synthetic_image', 'read_manifest', 'read_npz', 'read_dataset',
+           'sample_dir', 'split_patients', 'acquisition_series', 'hold_out_shift', 'LeakageError', 'file_digest',
+           'check_leakage', 'progress_bar', 'ScanReport', 'scan', 'format_scan', 'cli_scan', 'write_atomic',
+           'printable', 'save_table', 'load_table', 'versions', 'read_table', 'select_split', 'add_table_arguments',
+           'parse_param']
 
 # %% ../nbs/01_data.ipynb #3e7496e1
 LABELS = ('normal', 'pneumonia')  # the binary task, in logit order (reference: NORMAL=0, PNEUMONIA=1)
@@ -111,7 +111,7 @@ def read_folder(root) -> pd.DataFrame:
         rows[key] = dict(path=str(p), label=label, subtype=meta['subtype'] or subtype, split=split, depth=rel.parts,
                          patient=f"test/{meta['patient']}" if split == 'test' else meta['patient'])  # see above
     if unlabelled:
-        log.warning("%s: %d image(s) outside any class folder ignored, e.g. %s", root, len(unlabelled), unlabelled[:3])
+        _log.warning("%s: %d image(s) outside any class folder ignored, e.g. %s", root, len(unlabelled), unlabelled[:3])
     if not rows: raise DatasetError(f"{root}: no images found (expected class folders such as NORMAL/ and PNEUMONIA/)")
     df = pd.DataFrame(list(rows.values())).drop(columns='depth')
     return df.sort_values('path', ignore_index=True)
@@ -156,7 +156,7 @@ def read_manifest(csv) -> pd.DataFrame:
     clash = df.groupby('path').label.nunique().loc[lambda n: n > 1]
     if len(clash): raise DatasetError(f"{csv}: {len(clash)} file(s) listed with different labels, e.g. {clash.index[0]}: which is it?")
     if (twice := df.path.duplicated()).any():
-        log.warning("%s: %d file(s) listed more than once with the same label: kept once", csv, twice.sum())
+        _log.warning("%s: %d file(s) listed more than once with the same label: kept once", csv, twice.sum())
     return df[~twice].reset_index(drop=True)
 
 # %% ../nbs/01_data.ipynb #948d40bd
@@ -202,7 +202,7 @@ def read_npz(npz) -> pd.DataFrame:
                 rows.append(dict(path=npz_ref(npz, f'{split}_images', i), label=label, subtype=subtype,
                                  patient=f'{npz.stem}:{split}:{i}', split=split))
     if not rows: raise DatasetError(f"{npz}: no train/val/test _images arrays (has {z.files})")
-    log.info("%s: MedMNIST has no patient ids; each image is its own patient, official splits kept", npz)
+    _log.info("%s: MedMNIST has no patient ids; each image is its own patient, official splits kept", npz)
     return pd.DataFrame(rows, columns=COLUMNS)
 
 # %% ../nbs/01_data.ipynb #7da5dd37
@@ -286,10 +286,10 @@ class LeakageError(DatasetError):
     "The same patient or the same image appears in two splits."
 
 # %% ../nbs/01_data.ipynb #42d326ad
-def file_digest(path: str) -> str:
-    "SHA-1 of a file's bytes (of the array for `.npz` references)."
-    if '::' in str(path): return hashlib.sha1(np.asarray(read_xray(path)).tobytes()).hexdigest()
-    h = hashlib.sha1()
+def file_digest(path: str, algorithm: str = 'sha1') -> str:
+    "Hex digest (`hashlib` algorithm; SHA-1 for duplicate detection) of a file's bytes (of the array for `.npz` references)."
+    if '::' in str(path): return hashlib.new(algorithm, np.asarray(read_xray(path)).tobytes()).hexdigest()
+    h = hashlib.new(algorithm)
     with open(path, 'rb') as f:
         for chunk in iter(lambda: f.read(1 << 20), b''): h.update(chunk)
     return h.hexdigest()
@@ -454,12 +454,12 @@ def cli_scan(argv: list[str] | None = None, shift_for=None) -> int:
     ap.add_argument('--val-frac', type=float, default=0.2)
     ap.add_argument('--test-frac', type=float, default=0.0)
     ap.add_argument('--seed', type=int, default=0)
-    ap.add_argument('--model', help="also score how far the images lie from this model's training images ('default': the bundled one)")
+    ap.add_argument('--model', help="also score how far the images lie from this model's training images ('default', 'fast': a bundled one)")
     a = ap.parse_args(argv)
     try:
         if a.model and shift_for is None: raise DatasetError('--model needs the cxr_vit command (cxr_vit data scan), which scores the shift')
         r = scan(a.path, a.val_frac, a.test_frac, a.seed, progress=None if not a.json else False,
-                 shift=shift_for(None if a.model == 'default' else a.model) if a.model else None)
+                 shift=shift_for(a.model) if a.model else None)
     except (ValueError, OSError) as e: print(f'error: {e}'); return 2   # DatasetError is a ValueError
     print(json.dumps(r.to_dict(), indent=1, default=str) if a.json else format_scan(r))
     return 1 if r.unreadable else 0   # like predict: some files could not be read (they are listed)

@@ -19,14 +19,14 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
-log = logging.getLogger(__name__)
+_log = logging.getLogger(__name__)
 
 # %% auto #0
-__all__ = ['log', 'IMAGE_EXTS', 'DICOM_EXTS', 'PIL_FORMATS', 'MIN_SIDE', 'MAX_PIXELS', 'NPZ_SEP', 'XrayReadError',
-           'MissingFileError', 'EmptyFileError', 'NotAnImageError', 'CorruptImageError', 'TruncatedImageError',
-           'DecompressionBombError', 'MultiFrameError', 'TinyImageError', 'ConstantImageError', 'DicomError',
-           'NoPixelDataError', 'DicomCompressionError', 'NpzRefError', 'MissingDependencyError', 'is_image_file',
-           'read_xray', 'npz_ref', 'parse_npz_ref']
+__all__ = ['IMAGE_EXTS', 'DICOM_EXTS', 'PIL_FORMATS', 'MIN_SIDE', 'MAX_PIXELS', 'NPZ_SEP', 'XrayReadError', 'MissingFileError',
+           'EmptyFileError', 'NotAnImageError', 'CorruptImageError', 'TruncatedImageError', 'DecompressionBombError',
+           'MultiFrameError', 'TinyImageError', 'ConstantImageError', 'DicomError', 'NoPixelDataError',
+           'DicomCompressionError', 'NpzRefError', 'MissingDependencyError', 'is_image_file', 'read_xray', 'npz_ref',
+           'parse_npz_ref']
 
 # %% ../nbs/00_decode.ipynb #75cd80b4
 class XrayReadError(ValueError):
@@ -229,7 +229,7 @@ def _dcmread(path: Path):
         kind = _sniff(path)
         raise NotAnImageError(path, 'not a DICOM file: no DICM preamble and no DICOM tag at the start'
                               + (f' (looks like {kind})' if kind else ''))
-    log.debug('%s: no DICM preamble, reading with force=True', path)
+    _log.debug('%s: no DICM preamble, reading with force=True', path)
     try: ds = pydicom.dcmread(path, force=True)
     except Exception as e: raise NotAnImageError(path, f'not a DICOM file ({type(e).__name__}: {e})') from e
     if 'TransferSyntaxUID' not in ds.file_meta:  # no file meta: say how the body was actually encoded

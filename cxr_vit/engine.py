@@ -32,10 +32,10 @@ from .preprocessing import SHIFT_FILE, get_cxr, image_uint8, input_size, normali
 _log = logging.getLogger(__name__)
 
 # %% auto #0
-__all__ = ['PRECISIONS', 'INT8_BOUNDS', 'ENGINES', 'native_bf16', 'resolve_precision', 'TorchEngine', 'export_onnx', 'OnnxEngine',
-           'Batches', 'batches', 'engine_of', 'iter_predictions', 'predict', 'quantize_int8', 'check_int8',
-           'shard_of_env', 'done_paths', 'merge_parts', 'predict_csv', 'default_device', 'load_engine',
-           'default_workers', 'cli_predict', 'cli_export']
+__all__ = ['PRECISIONS', 'INT8_BOUNDS', 'ENGINES', 'native_bf16', 'resolve_precision', 'measure_precision', 'TorchEngine',
+           'export_onnx', 'OnnxEngine', 'Batches', 'batches', 'engine_of', 'iter_predictions', 'predict',
+           'quantize_int8', 'check_int8', 'shard_of_env', 'done_paths', 'merge_parts', 'predict_csv', 'default_device',
+           'load_engine', 'default_workers', 'cli_predict', 'cli_export']
 
 # %% ../nbs/02b_engine.ipynb #58476b8e
 PRECISIONS = ('auto', 'fp32', 'bf16')
@@ -49,10 +49,58 @@ def native_bf16(device='cpu') -> bool:
     return any(getattr(torch.cpu, f, lambda: False)() for f in ('_is_avx512_bf16_supported', '_is_amx_tile_supported'))
 
 
-def resolve_precision(precision: str, device='cpu') -> str:
-    "'auto' -> 'bf16' where `native_bf16(device)`, else 'fp32'; 'fp32' and 'bf16' as given."
+def resolve_precision(precision: str, device='cpu', model: PreTrainedModel | None = None) -> str:
+    "'auto' -> 'bf16' where the device computes it and (on a CPU, with a `model`) `measure_precision` finds it faster, else 'fp32'."
     if precision not in PRECISIONS: raise ValueError(f'precision {precision!r}: expected one of {PRECISIONS}')
-    return ('bf16' if native_bf16(device) else 'fp32') if precision == 'auto' else precision
+    if precision != 'auto': return precision
+    if not native_bf16(device): return 'fp32'
+    return measure_precision(model) if model is not None and torch.device(device).type == 'cpu' else 'bf16'
+
+
+# %% ../nbs/02b_engine.ipynb #df3879eb
+def _cache_file() -> Path:
+    return Path(os.environ.get('CXR_VIT_CACHE') or Path.home()/'.cache'/'cxr_vit')/'precision.json'
+
+
+def _precision_key(model: PreTrainedModel, shape: tuple) -> str:
+    "What the faster precision depends on: the architecture's shapes, the input, the CPU, the threads and torch."
+    import hashlib, platform
+    arch = {k: v for k, v in model.config.to_dict().items() if isinstance(v, (int, float, str, bool)) and k not in ('cxr', 'transformers_version', 'dtype', 'torch_dtype')}   # not the stored weights' dtype: load_model computes in fp32
+    cpu = platform.processor() or platform.machine()
+    what = json.dumps([type(model).__name__, arch, list(shape), cpu, torch.get_num_threads(), torch.__version__], sort_keys=True)
+    return hashlib.sha256(what.encode()).hexdigest()[:16]
+
+
+def _forward_seconds(model: PreTrainedModel, x: torch.Tensor, bf16: bool, repeats: int = 3) -> float:
+    "Best wall time of a forward pass of `x` (after a warm-up)."
+    import time
+    best = float('inf')
+    with torch.inference_mode(), torch.autocast('cpu', torch.bfloat16, enabled=bf16):
+        for i in range(repeats + 1):
+            t = time.perf_counter(); model(pixel_values=x); dt = time.perf_counter() - t
+            if i: best = min(best, dt)
+    return best
+
+
+def measure_precision(model: PreTrainedModel, batch_size: int = 8) -> str:
+    "The faster of fp32 and bf16 autocast for `model` on this CPU, timed once on a batch of its input size and cached."
+    prep = get_cxr(model)['preprocessing']
+    shape = (batch_size, prep['channels'], *input_size(prep))
+    f, key = _cache_file(), _precision_key(model, shape)
+    try: cache = json.loads(f.read_text())
+    except (OSError, ValueError): cache = {}
+    if key in cache.get('models', {}): return cache['models'][key]['precision']
+    x = torch.randn(shape)
+    fp32, bf16 = _forward_seconds(model, x, False), _forward_seconds(model, x, True)
+    best = 'bf16' if bf16 < fp32 else 'fp32'
+    _log.info('precision auto: %s (%s, %s: fp32 %.1f ms, bf16 %.1f ms a batch of %d)', best, type(model).__name__, shape[1:], 1e3 * fp32, 1e3 * bf16, batch_size)
+    cache.setdefault('models', {})[key] = dict(precision=best, model=type(model).__name__, input=list(shape[1:]),
+                                               fp32_ms=round(1e3 * fp32, 2), bf16_ms=round(1e3 * bf16, 2))
+    try:
+        f.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(f, json.dumps(cache, indent=1))
+    except OSError as e: _log.info('precision cache not written (%s): measured again next time', e)
+    return best
 
 # %% ../nbs/02b_engine.ipynb #905759da
 class TorchEngine:
@@ -61,7 +109,7 @@ class TorchEngine:
 
     def __init__(self, model: PreTrainedModel, precision: str = 'auto'):
         self.model, self.device = model.eval(), next(model.parameters()).device
-        self.precision = resolve_precision(precision, self.device)
+        self.precision = resolve_precision(precision, self.device, self.model)
         self.config, self.cxr_shift = model.config, getattr(model, 'cxr_shift', None)
 
     def __call__(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -382,7 +430,7 @@ def cli_predict(argv: Sequence[str] | None = None) -> int:
     ap.add_argument('--out', default=None, help='CSV to write, a batch at a time (default: CSV to stdout)')
     ap.add_argument('--resume', action='store_true', help='keep the rows --out holds and predict only the paths it lacks')
     ap.add_argument('--engine', default='torch', choices=ENGINES, help="'onnx*': --model is a folder of `cxr_vit export --onnx`")
-    ap.add_argument('--precision', default='auto', choices=PRECISIONS, help='torch engine: auto = bf16 where the hardware computes it')
+    ap.add_argument('--precision', default='auto', choices=PRECISIONS, help='torch engine: auto = the faster of fp32 and bf16 for this model here (timed once, cached)')
     ap.add_argument('--workers', type=int, default=None, help='decoding processes (default: one per spare core, at most 4)')
     ap.add_argument('--batch-size', type=int, default=32)
     ap.add_argument('--threshold', type=float, default=None, help="default: the model's own")

@@ -25,21 +25,22 @@ from matplotlib.figure import Figure
 from scipy import special, stats
 from sklearn import metrics as skm
 
-from .data import LABELS, SUBTYPES, add_table_arguments, read_table, select_split, versions, write_atomic
+from .data import LABELS, SUBTYPES, add_table_arguments, file_digest, read_table, select_split, versions, write_atomic
+from .preprocessing import get_cxr
 from .inference import (add_model_argument, apply_temperature, as_binary, check_probs, fit_temperature, pneumonia_probability, prior_shift, threshold_transfer,
                               viral_share)
 
-log = logging.getLogger(__name__)
+_log = logging.getLogger(__name__)
 
 # %% auto #0
-__all__ = ['log', 'METRICS', 'PROPORTIONS', 'CI_METHOD', 'HEADLINE', 'rates_from_counts', 'predict_labels', 'confusion_counts',
+__all__ = ['METRICS', 'PROPORTIONS', 'CI_METHOD', 'HEADLINE', 'rates_from_counts', 'predict_labels', 'confusion_counts',
            'ranking_metrics', 'binary_metrics', 'wilson_interval', 'patient_codes', 'bootstrap_weights',
            'weighted_ranking', 'bootstrap_metrics', 'percentile_ci', 'metrics_table', 'wide_table', 'calibration_bins',
            'expected_calibration_error', 'proportion_boot_ci', 'subgroup_table', 'multiclass_metrics',
            'classification_report_table', 'EvalResult', 'evaluate', 'plot_roc', 'plot_pr', 'plot_confusion',
-           'plot_reliability', 'plot_score_hist', 'report_figures', 'TrainPatientsError', 'model_config',
-           'check_train_patients', 'sha256_file', 'data_fingerprint', 'model_dir_of', 'evaluate_model', 'shift_lines',
-           'result_dict', 'save_report', 'headline', 'cli_evaluate', 'evaluate_stage']
+           'plot_reliability', 'plot_score_hist', 'report_figures', 'TrainPatientsError', 'check_train_patients',
+           'data_fingerprint', 'model_dir_of', 'evaluate_model', 'shift_lines', 'result_dict', 'save_report',
+           'headline', 'cli_evaluate', 'evaluate_stage']
 
 # %% ../nbs/04_evaluate.ipynb #f8b40d44
 METRICS = ['accuracy', 'balanced_accuracy', 'sensitivity', 'specificity', 'ppv', 'npv', 'f1', 'auroc', 'auprc']
@@ -79,7 +80,7 @@ def ranking_metrics(y_true, p) -> dict[str, float]:
     "AUROC and AUPRC (average precision); NaN when only one class is present."
     y, p = as_binary(y_true), check_probs(p)
     if len(np.unique(y)) < 2:
-        log.warning("only one class in y_true: AUROC and AUPRC are undefined (NaN)")
+        _log.warning("only one class in y_true: AUROC and AUPRC are undefined (NaN)")
         return dict(auroc=np.nan, auprc=np.nan)
     return dict(auroc=float(skm.roc_auc_score(y, p)), auprc=float(skm.average_precision_score(y, p)))
 
@@ -474,15 +475,10 @@ def report_figures(result: EvalResult) -> dict[str, Figure]:
 class TrainPatientsError(ValueError):
     "The data to evaluate shares patients with the model's training set."
 
-# %% ../nbs/04_evaluate.ipynb #cd417d2d
-def model_config(model) -> dict:
-    "The `config.cxr` dict of a cxr_vit model ({} if it has none)."
-    return dict(getattr(getattr(model, 'config', None), 'cxr', None) or {})
-
 # %% ../nbs/04_evaluate.ipynb #c99e3e32
 def check_train_patients(model, df: pd.DataFrame, allow: bool = False, max_named: int = 5) -> list[str]:
     "Patients of `df` that are in the model's training list; raises TrainPatientsError unless `allow`."
-    train = set(map(str, model_config(model).get('train_patients') or []))
+    train = set(map(str, get_cxr(model).get('train_patients') or []))
     shared = sorted(set(df.patient.astype(str)) & train)
     if shared and not allow:
         raise TrainPatientsError(
@@ -490,16 +486,6 @@ def check_train_patients(model, df: pd.DataFrame, allow: bool = False, max_named
             f"(e.g. {', '.join(shared[:max_named])}): scores on them overstate performance. Evaluate on held-out "
             f"patients, or pass allow_train_patients=True (--allow-train-patients) to evaluate anyway.")
     return shared
-
-# %% ../nbs/04_evaluate.ipynb #34bb5d0f
-def sha256_file(path) -> str | None:
-    "Hex sha256 of a file (None if it does not exist)."
-    path = Path(path)
-    if not path.is_file(): return None
-    h = hashlib.sha256()
-    with open(path, 'rb') as f:
-        for block in iter(lambda: f.read(1 << 20), b''): h.update(block)
-    return h.hexdigest()
 
 # %% ../nbs/04_evaluate.ipynb #81183cf3
 def data_fingerprint(paths: Sequence[str]) -> str:
@@ -561,7 +547,7 @@ def evaluate_model(model, df: pd.DataFrame, *, threshold: float | None = None, a
         if load is None: from cxr_vit.model import load_model as load
         model = load(str(model))
     shared = check_train_patients(model, df, allow_train_patients)
-    cfg = model_config(model)
+    cfg = get_cxr(model)
     labels = cfg.get('labels') or LABELS
     shift, unreadable = None, []
     if predict is None:   # the model's `predict`: class probabilities, shift scores, and unreadable files named, not fatal
@@ -591,7 +577,7 @@ def evaluate_model(model, df: pd.DataFrame, *, threshold: float | None = None, a
         res.meta['unreadable'] = unreadable
     if shared: res.notes.append(f"{len(shared)} patients were also in the training set (allowed by the caller)")
     if len(labels) == 3 and class_probs is None: res.notes.append("3-class model but only p(pneumonia) was predicted: no 3x3 metrics")
-    res.meta.update(model=dict(dir=str(src) if src else None, sha256_safetensors=sha256_file(src/'model.safetensors') if src else None,
+    res.meta.update(model=dict(dir=str(src) if src else None, sha256_safetensors=file_digest(src/'model.safetensors', 'sha256') if src and (src/'model.safetensors').is_file() else None,
                                labels=list(labels), threshold=thr, stored_threshold=cfg.get('threshold'), temperature=T,
                                n_train_patients=len(cfg.get('train_patients') or [])),
                     data=dict(sha256_paths=data_fingerprint(df.path), n_images=len(df),
@@ -659,7 +645,7 @@ def save_report(result: EvalResult, out_dir, figures: bool = True, dpi: int = 12
     for name, fig in (report_figures(result).items() if figures else []):
         buf = io.BytesIO(); fig.savefig(buf, format='png', dpi=dpi)
         written[f'{name}.png'] = write_atomic(out/f'{name}.png', buf.getvalue())
-    log.info("wrote %s to %s", ', '.join(written), out)
+    _log.info("wrote %s to %s", ', '.join(written), out)
     return written
 
 # %% ../nbs/04_evaluate.ipynb #ecb61c60

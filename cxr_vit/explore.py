@@ -21,7 +21,7 @@ from .data import read_table, select_split, write_atomic
 from .decode import read_xray
 from .engine import predict
 from .evaluate import confusion_counts, wilson_interval
-from .gradcam import METHODS, explain, overlay_image, png_bytes
+from .gradcam import METHODS, checked_method, explain, overlay_image, png_bytes
 from .inference import decision_threshold
 from .model import load_model
 from .preprocessing import get_cxr, image_uint8, update_cxr
@@ -104,7 +104,7 @@ class Explorer:
         self.threshold = W.FloatSlider(value=round(self.stored, 3), min=0, max=1, step=0.01, readout_format='.3f',
                                        description='threshold', continuous_update=True, layout=W.Layout(width='360px'))
         self.metrics, self.roc = W.HTML(), W.HTML()
-        self.save = W.Button(description='write threshold to model', disabled=model_dir is None,
+        self.save = W.Button(description='write threshold to model', disabled=model_dir is None, layout=W.Layout(width='auto'),
                              tooltip='write the slider value into the model folder (config.json)')
         self.saved = W.HTML()
         opts = lambda col: ['all'] + (sorted(self.cases[col].dropna().astype(str).unique()) if col in self.cases else [])
@@ -114,7 +114,7 @@ class Explorer:
         self.sort = W.Dropdown(options=[('most confident', 'confidence'), ('largest error', 'error')], description='sort',
                                layout=W.Layout(width='200px'))
         self.case_list = W.Select(options=[], rows=14, layout=W.Layout(width='460px'))
-        self.method = W.ToggleButtons(options=list(METHODS), value='gradcam', style={'button_width': '96px'})
+        self.method = W.ToggleButtons(options=list(METHODS), value=checked_method(model)[0], style={'button_width': 'auto'})   # the model's checked method first
         self.opacity = W.FloatSlider(value=0.45, min=0, max=1, step=0.05, description='opacity')
         self.image, self.seen = W.Image(format='png'), W.Image(format='png')
         self.image.add_class('cxr-overlay'); self.seen.add_class('cxr-seen')

@@ -57,11 +57,12 @@ def check_probs(p, n: int | None = None) -> np.ndarray:
 # %% ../nbs/02a_inference.ipynb #ce0f4ed2
 def pneumonia_probability(class_probs, labels: Sequence[str]) -> np.ndarray:
     """P(pneumonia) from class probabilities (N, classes): the 'pneumonia' column, else the sum of every class but 'normal'
-    (normal / bacterial / viral). The sum, not 1 - P(normal): it keeps its precision when P(pneumonia) is tiny."""
+    (normal / bacterial / viral). The sum, not 1 - P(normal): it keeps its precision when P(pneumonia) is tiny; clipped to
+    [0, 1], which float32 rounding can leave by an ulp (two classes near 1 and one near 0 sum to 1.0000001)."""
     p, low = np.asarray(class_probs, dtype=np.float64), [str(l).lower() for l in labels]
     if p.ndim != 2 or p.shape[1] != len(low): raise ValueError(f'class probabilities of shape {p.shape} for labels {list(labels)}')
     if 'pneumonia' in low: return p[:, low.index('pneumonia')]
-    if 'normal' in low: return np.delete(p, low.index('normal'), axis=1).sum(1)
+    if 'normal' in low: return np.clip(np.delete(p, low.index('normal'), axis=1).sum(1), 0.0, 1.0)
     raise ValueError(f"labels {list(labels)} have neither 'pneumonia' nor 'normal'")
 
 # %% ../nbs/02a_inference.ipynb #a9006499
@@ -223,14 +224,16 @@ def shift_distance(reference: dict, features: torch.Tensor) -> np.ndarray:
 
 # %% ../nbs/02a_inference.ipynb #ce80fb3d
 def fit_shift_reference(model: PreTrainedModel, train_items, val_items, targets=None, batch_size: int = 64) -> dict:
-    "Fit the shift score: class means and shared precision of pre-logit features on `train_items` (`targets`: class indices), scaled on `val_items`."
+    """Fit the shift score: class means and shared precision of pre-logit features on `train_items` (`targets`: class indices),
+    scaled on `val_items`; also the features' overall mean and spread (what `cxr_vit.adapt.recenter` moves a new site's back to)."""
     from sklearn.covariance import LedoitWolf
     z, f = predict_logits(model, train_items, batch_size, features=True)
-    y = torch.as_tensor(np.asarray(targets)) if targets is not None else z.argmax(1)   # no targets: the predicted class
+    y = torch.as_tensor(np.array(targets)) if targets is not None else z.argmax(1)   # no targets: the predicted class
     classes = torch.unique(y)
     means = torch.stack([f[y == c].mean(0) for c in classes])
     resid = (f - means[torch.searchsorted(classes, y)]).numpy()
-    model.cxr_shift = dict(means=means, precision=torch.as_tensor(LedoitWolf().fit(resid).precision_, dtype=torch.float32))
+    model.cxr_shift = dict(means=means, precision=torch.as_tensor(LedoitWolf().fit(resid).precision_, dtype=torch.float32),
+                           mean=f.mean(0), std=f.std(0))
     val = shift_distance(model.cxr_shift, predict_logits(model, val_items, batch_size, features=True)[1])
     return update_cxr(model, shift=dict(feature='pre-logits', n_train=len(f), n_val=len(val), val_median=float(np.median(val)),
                                         flag_above=float(np.quantile(val, 0.99))))['shift']
@@ -247,4 +250,4 @@ def shift_summary(scores, model_or_cxr) -> dict:
 # %% ../nbs/02a_inference.ipynb #2922fcff
 def add_model_argument(parser: argparse.ArgumentParser):
     "`--model`, as every command that scores with a model takes it: any source `load_model` reads, the bundled model by default."
-    parser.add_argument('--model', default=None, help='model folder, .safetensors/.pth file or hub id (default: the bundled model)')
+    parser.add_argument('--model', default=None, help="model folder, .safetensors/.pth file, hub id, or a bundled model: 'default' (the default) or 'fast'")

@@ -36,7 +36,7 @@ from .preprocessing import (SHIFT_FILE, _check_cxr, _cxr_from_config, _preproces
                                    input_size, make_cxr, make_preprocessing, update_cxr)
 
 # %% auto #0
-__all__ = ['PRESETS', 'KNOWN_CONFIGS', 'WEIGHT_SUFFIXES', 'LAYOUT_V4_TO_V5', 'NO_DEFAULT_MODEL', 'HubUnavailableError',
+__all__ = ['PRESETS', 'KNOWN_CONFIGS', 'WEIGHT_SUFFIXES', 'LAYOUT_V4_TO_V5', 'NO_DEFAULT_MODEL', 'BUNDLED', 'HubUnavailableError',
            'RemoteCodeError', 'register_preset', 'preprocessing_from_processor', 'build_model', 'tiny_vit_preset',
            'ConvStemViTConfig', 'ConvStem', 'ConvStemViTForImageClassification', 'ConvStemViTForMaskedImageModeling',
            'convvit_s_128', 'model_card', 'save_model', 'UnsafeCheckpointError', 'detect_layout', 'convert_layout',
@@ -589,6 +589,8 @@ def _load_hf(src: str, labels=None, **kwargs) -> PreTrainedModel:
         raise ValueError(f"{src}: the weights do not fit its config: missing {sorted(info['missing_keys'])[:5]}, "
                          f"unexpected {sorted(info.get('unexpected_keys', []))[:5]} (e.g. more layers than the config says), "
                          f"mismatched {list(info.get('mismatched_keys', []))[:5]}")
+    if next(model.parameters()).dtype in (torch.float16, torch.bfloat16):   # stored in half precision (the bundled model: a small
+        model = model.float()                                                 # wheel), computed in fp32 like every other model
     if getattr(model.config, 'cxr', None) is None:
         model.config.cxr = {**_cxr_from_config(model.config, name=str(src)),
                             'preprocessing': _hub_preprocessing(src, model.config, offline or local)}
@@ -603,22 +605,30 @@ def _load_hf(src: str, labels=None, **kwargs) -> PreTrainedModel:
 NO_DEFAULT_MODEL = ('no default model is bundled with this cxr_vit. Pass one of: a folder written by save_model, '
                     'a .safetensors or .pth weights file (e.g. the reference vit_model.pth), a Hugging Face hub id '
                     'of a fine-tuned classifier; or start one with build_model(name) ({presets}).')
+BUNDLED = {'default': 'default_model', 'fast': 'fast_model'}   # load_model(name) -> the model folder packaged as cxr_vit/<folder>
 
 
-def _default_model_dir() -> Path | None:
-    "The model folder packaged with cxr_vit (cxr_vit/default_model), if any."
+def _bundled_dir(name: str = 'default') -> Path | None:
+    "The model folder packaged with cxr_vit under `name` (see `BUNDLED`), if this build has it."
     try:
         from importlib.resources import files
-        d = Path(str(files('cxr_vit') / 'default_model'))
+        d = Path(str(files('cxr_vit') / BUNDLED[name]))
     except (ImportError, ModuleNotFoundError, TypeError): return None
     return d if (d / 'config.json').exists() else None
 
 
+def _default_model_dir() -> Path | None:
+    "The default model folder packaged with cxr_vit (cxr_vit/default_model), if any."
+    return _bundled_dir('default')
+
+
 def load_model(src: str | os.PathLike | None = None, labels: Sequence[str] | None = None, **overrides) -> PreTrainedModel:
-    "Load a model folder, a .safetensors/.pth file, a hub id, or (None) the packaged default; in eval mode."
-    if src is None:
-        src = _default_model_dir()
-        if src is None: raise FileNotFoundError(NO_DEFAULT_MODEL.format(presets='offline presets: ' + _presets_text()))
+    "Load a model folder, a .safetensors/.pth file, a hub id, a bundled model by name ('default', 'fast'), or (None) the default; in eval mode."
+    if src is None or (isinstance(src, str) and src in BUNDLED):
+        name, src = src or 'default', _bundled_dir(src or 'default')
+        if src is None:
+            if name == 'default': raise FileNotFoundError(NO_DEFAULT_MODEL.format(presets='offline presets: ' + _presets_text()))
+            raise FileNotFoundError(f"no '{name}' model is bundled with this cxr_vit (bundled: {', '.join(n for n in BUNDLED if _bundled_dir(n))})")
     path = Path(src).expanduser()
     if path.is_file():
         if path.suffix not in WEIGHT_SUFFIXES:
@@ -631,3 +641,4 @@ def load_model(src: str | os.PathLike | None = None, labels: Sequence[str] | Non
         raise FileNotFoundError(f'{src}: no such file or folder')
     else: model = _load_hf(str(src), labels, **overrides)
     return model.eval()
+

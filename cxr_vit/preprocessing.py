@@ -28,9 +28,9 @@ from .decode import read_xray
 _log = logging.getLogger(__name__)
 
 # %% auto #0
-__all__ = ['RESIZE_POLICIES', 'INTENSITY_POLICIES', 'CROP_POLICIES', 'SHIFT_FILE', 'CXR_KEYS', 'REFERENCE_PREPROCESSING',
-           'make_preprocessing', 'pair', 'input_size', 'make_cxr', 'get_cxr', 'update_cxr', 'body_box', 'geometry',
-           'image_uint8', 'normalize', 'preprocess']
+__all__ = ['RESIZE_POLICIES', 'INTENSITY_POLICIES', 'CROP_POLICIES', 'SHIFT_FILE', 'CXR_KEYS', 'EXPLAIN_METHODS',
+           'REFERENCE_PREPROCESSING', 'make_preprocessing', 'pair', 'input_size', 'make_cxr', 'get_cxr', 'update_cxr',
+           'body_box', 'geometry', 'image_uint8', 'normalize', 'preprocess']
 
 # %% ../nbs/01a_preprocessing.ipynb #54b4fb0f
 RESIZE_POLICIES = ('squash', 'crop', 'pad')
@@ -38,7 +38,7 @@ INTENSITY_POLICIES = (None, 'equalize')
 CROP_POLICIES = (None, 'body')
 SHIFT_FILE = 'shift_reference.safetensors'  # beside a model's weights: the feature reference of its shift score
 CXR_KEYS = ('version', 'name', 'source', 'labels', 'preprocessing', 'threshold', 'threshold_sensitivity', 'temperature',
-            'class_prior', 'prior', 'train_patients', 'split', 'shift', 'adapted')
+            'class_prior', 'prior', 'train_patients', 'split', 'shift', 'explain', 'adapted')
 
 
 def make_preprocessing(image_size: int | Sequence[int] = 224, channels: int = 3,
@@ -62,6 +62,7 @@ def make_preprocessing(image_size: int | Sequence[int] = 224, channels: int = 3,
                 crop_pct=float(crop_pct), interpolation=interpolation, intensity=intensity, crop=crop)
 
 
+EXPLAIN_METHODS = ('gradcam', 'gradcam++', 'rollout', 'occlusion')   # cxr_vit.gradcam.METHODS
 REFERENCE_PREPROCESSING = make_preprocessing(224, 3, 0.5, 0.5, 'squash')  # the reference recipe
 
 # %% ../nbs/01a_preprocessing.ipynb #a1d0e103
@@ -104,6 +105,9 @@ def _check_cxr(cxr: dict) -> dict:
     sp = cxr.get('split')
     if sp is not None and (not isinstance(sp, dict) or set(sp) != {'val_frac', 'calib_frac', 'shift_frac', 'seed'}):
         raise ValueError(f"split must record val_frac, calib_frac, shift_frac and seed (how train split its data), got {sp!r}")
+    ex = cxr.get('explain')
+    if ex is not None and (not isinstance(ex, dict) or ex.get('method') not in EXPLAIN_METHODS or set(ex) - {'method', 'layer', 'why'}):
+        raise ValueError(f"explain must name the heatmap method checked for the model (one of {EXPLAIN_METHODS}; optional layer, why), got {ex!r}")
     json.dumps(cxr)  # raises TypeError if something is not JSON-serialisable
     return cxr
 

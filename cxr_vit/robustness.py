@@ -30,14 +30,14 @@ from .evaluate import (TrainPatientsError, binary_metrics, bootstrap_weights, ch
 from .inference import add_model_argument, as_binary, check_probs, decision_threshold, predict_proba, threshold_transfer
 from .model import load_model
 
-log = logging.getLogger(__name__)
+_log = logging.getLogger(__name__)
 
 # %% auto #0
-__all__ = ['log', 'SHIFTS', 'SITES', 'VERDICTS', 'check_gray', 'adjust_contrast', 'adjust_gamma', 'adjust_exposure',
-           'gaussian_blur', 'lower_resolution', 'zoom', 'black_border', 'burn_marker', 'image_seed', 'gaussian_noise',
-           'make_shift', 'shift_description', 'describe_shifts', 'sharpen', 'compose', 'plot_shifts', 'apply_shift',
-           'shift_scores', 'paired_auroc_boot', 'verdict', 'compare_scores', 'robustness_table', 'markdown_table',
-           'sites_stage', 'cli_robustness']
+__all__ = ['SHIFTS', 'SITES', 'VERDICTS', 'check_gray', 'adjust_contrast', 'adjust_gamma', 'adjust_exposure', 'gaussian_blur',
+           'lower_resolution', 'zoom', 'black_border', 'burn_marker', 'image_seed', 'gaussian_noise', 'make_shift',
+           'shift_description', 'describe_shifts', 'sharpen', 'compose', 'plot_shifts', 'apply_shift', 'shift_scores',
+           'paired_auroc_boot', 'verdict', 'compare_scores', 'robustness_table', 'markdown_table', 'sites_stage',
+           'cli_robustness']
 
 # %% ../nbs/07_robustness.ipynb #cf1581c3
 def check_gray(im, where: str = 'shift') -> Image.Image:
@@ -320,7 +320,7 @@ def robustness_table(
         predict = functools.partial(predict_proba, model, batch_size=batch_size)
     if threshold is None: threshold = decision_threshold(model) if model is not None else 0.5
     patients = df['patient'].to_numpy() if 'patient' in df else None
-    if patients is None: log.warning('no patient column: every image is treated as its own patient in the bootstrap')
+    if patients is None: _log.warning('no patient column: every image is treated as its own patient in the bootstrap')
     scores = shift_scores(predict, df['path'].tolist(), shifts, batch_size, progress)
     table = compare_scores(df['label'].to_numpy(), scores, patients, threshold, n_boot, seed, confidence, tolerance)
     table.insert(1, 'description', ['no shift (the reference)'] + [shift_description(f) for f in shifts.values()])

@@ -31,10 +31,10 @@ from .model import build_model, save_model
 from .probe import fit_probe, interpolate_weights
 from .preprocessing import REFERENCE_PREPROCESSING, body_box, get_cxr, make_preprocessing, preprocess, update_cxr
 
-log = logging.getLogger(__name__)
+_log = logging.getLogger(__name__)
 
 # %% auto #0
-__all__ = ['log', 'BALANCE_MODES', 'CLASS_MODES', 'IMAGENET_NORM', 'TRAIN_PRESETS', 'LOG_COLUMNS', 'AugmentConfig', 'TrainConfig',
+__all__ = ['BALANCE_MODES', 'CLASS_MODES', 'IMAGENET_NORM', 'TRAIN_PRESETS', 'LOG_COLUMNS', 'AugmentConfig', 'TrainConfig',
            'get_preset', 'make_model', 'matched_crop_pct', 'RandomGamma', 'RandomResolution', 'augmenter',
            'XrayDataset', 'undersample', 'class_weights', 'BalancedSampler', 'compute_metrics', 'layer_id',
            'param_groups', 'CSVLogCallback', 'read_log', 'ProgressBarCallback', 'EMACallback', 'distill_loss',
@@ -489,7 +489,7 @@ class CxrTrainer(Trainer):
 
     def _load_best_model(self):
         if not self._plain_model(): return super()._load_best_model()
-        log.info('loading the best checkpoint %s (%s = %s)', self.state.best_model_checkpoint,
+        _log.info('loading the best checkpoint %s (%s = %s)', self.state.best_model_checkpoint,
                  self.args.metric_for_best_model, self.state.best_metric)
         self._load_weights(self.state.best_model_checkpoint, self.model)
 
@@ -546,12 +546,12 @@ def calibrate(model, logits: np.ndarray, y: np.ndarray, method: str = 'youden', 
     neg = list(get_cxr(model)['labels']).index('normal')
     yb = (y != neg).astype(int)                        # pneumonia (of any kind) vs normal
     if len(np.unique(yb)) < 2:
-        log.warning('calibration rows have one class only: temperature and threshold left at their defaults')
+        _log.warning('calibration rows have one class only: temperature and threshold left at their defaults')
         return dict(temperature=get_cxr(model).get('temperature', 1.0), threshold=get_cxr(model).get('threshold'))
     labels = get_cxr(model)['labels']
     p = pneumonia_probability(apply_temperature(logits, 1.0, kind='logits'), labels)
     if p[yb == 1].min() > p[yb == 0].max():  # separable: the NLL falls as T -> 0, which would make p 0 or 1
-        log.warning('calibration rows are perfectly separated: temperature not identifiable, left at 1')
+        _log.warning('calibration rows are perfectly separated: temperature not identifiable, left at 1')
         T = 1.0
     else:
         T = fit_temperature(logits, y, kind='logits')
@@ -603,7 +603,7 @@ def training_table(data, val_frac: float = 0.2, seed: int = 0) -> pd.DataFrame:
     df = data.copy() if isinstance(data, pd.DataFrame) else read_table(data)
     if not (df.split == 'val').any():
         df = split_patients(df, val_frac=val_frac, seed=seed)
-        log.info('%s: no val rows: split %.0f %% of the patients into validation (seed %d)', data if not isinstance(data, pd.DataFrame) else 'table', 100 * val_frac, seed)
+        _log.info('%s: no val rows: split %.0f %% of the patients into validation (seed %d)', data if not isinstance(data, pd.DataFrame) else 'table', 100 * val_frac, seed)
     check_leakage(df, digests=df.path)  # patients (and paths) in more than one split
     for s in ('train', 'val'):
         if not (df.split == s).any(): raise DatasetError(f'{data if not isinstance(data, pd.DataFrame) else "table"}: no {s} rows')
@@ -660,11 +660,11 @@ def make_trainer(model, table: pd.DataFrame, cfg: TrainConfig, output_dir, callb
 def _resume_point(resume, output_dir) -> str | None:
     "None (fresh), or the checkpoint to resume from: True/'latest' = the last complete one in output_dir."
     if resume in (None, False): 
-        if latest_checkpoint(output_dir): log.warning('%s has checkpoints: starting afresh (pass resume=True to continue)', output_dir)
+        if latest_checkpoint(output_dir): _log.warning('%s has checkpoints: starting afresh (pass resume=True to continue)', output_dir)
         return None
     if resume is True or resume == 'latest':
         ck = latest_checkpoint(output_dir)
-        if ck is None: log.warning('%s: no complete checkpoint to resume from: starting afresh', output_dir)
+        if ck is None: _log.warning('%s: no complete checkpoint to resume from: starting afresh', output_dir)
         return str(ck) if ck else None
     if not (Path(resume)/'trainer_state.json').exists(): raise FileNotFoundError(f'{resume}: not a complete checkpoint (no trainer_state.json)')
     return str(resume)
@@ -686,7 +686,7 @@ def probe_head(model, table: pd.DataFrame, cfg: TrainConfig, output_dir, reuse: 
     f = Path(output_dir)/'probe.safetensors'
     if reuse and f.exists():
         model.load_state_dict(load_file(f), strict=True)
-        log.info('probe: read back from %s', f)
+        _log.info('probe: read back from %s', f)
     else:
         rows = balanced_train(table[table.split == 'train'], cfg)
         fit_probe(model, list(rows.path), XrayDataset(rows, get_cxr(model)).targets, C=cfg.probe,
@@ -743,7 +743,7 @@ def train(data,                            # data.csv table, manifest, folder, .
         write_atomic(output_dir/'calibration.json', json.dumps(
             dict(**cal, **{k: v for k, v in metrics.items() if isinstance(v, (int, float))},
                  seconds=round(time.perf_counter() - t0, 1)), indent=1))
-        log.info('trained %s (%s) -> %s', cfg.model, preset, model_dir)
+        _log.info('trained %s (%s) -> %s', cfg.model, preset, model_dir)
     trainer.accelerator.wait_for_everyone()
     return model_dir
 

@@ -1,13 +1,13 @@
 """Reproduce one row of the offline-model ablation table (README, "The offline model").
 
-    python tools/ablate.py ROW [--data runs/kermany-data/data.csv] [--out runs/ablate]
+    python experiments/ablate.py ROW [--data runs/kermany-data/data.csv] [--out runs/ablate]
 
 Every row is a training preset (`cpu-convvit` unless the row says) with a few fields changed (ROWS below); each trains from
 scratch on the default patient-level split of ../shared/data/chest_xray (the data.csv any pipeline run on it
 writes: `cxr_vit run --data ../shared/data/chest_xray --stages 01_data --name kermany-data`) and prints the
 validation figures of its final epoch and the wall time. EVAL_ROWS train nothing: they score a trained row's
 model under a test-time choice (centre crop, test-time augmentation); `minutes` is then the
-prediction time. Each command writes its row into results/ablations.csv (a rerun replaces it); all rows are
+prediction time. Each command writes its row into experiments/ablations.csv (a rerun replaces it); all rows are
 scored on validation with the argmax of the logits as the decision (pneumonia = any class but normal; for two
 classes that is threshold 0.5); `loss` is the validation cross-entropy (with label smoothing where the row trains
 with it), so it compares only rows of the same kind.
@@ -97,7 +97,7 @@ def eval_row(name: str, data: str, out: Path) -> dict:
     m = compute_metrics(EvalPrediction(predictions=z.numpy(), label_ids=y))
     m['loss'] = float(torch.nn.functional.cross_entropy(z, torch.as_tensor(y)))
     return dict(row=name, what=what, minutes=round((time.time() - t0) / 60, 2), epochs=cfg['epochs'],
-                **{k: round(v, 4) for k, v in m.items()}, command=f'python tools/ablate.py {name}')
+                **{k: round(v, 4) for k, v in m.items()}, command=f'python experiments/ablate.py {name}')
 
 
 def train_row(name: str, data: str, out: Path, resume: bool) -> dict:
@@ -112,7 +112,7 @@ def train_row(name: str, data: str, out: Path, resume: bool) -> dict:
     keys = ['auroc', 'accuracy', 'balanced_accuracy', 'sensitivity', 'specificity', 'loss', 'viral_auroc', 'accuracy3']
     return dict(row=name, what=what, minutes=round(secs / 60, 1), epochs=over.get('epochs', get_preset(preset).epochs),
                 **{k: round(float(last[f'eval_{k}']), 4) for k in keys if f'eval_{k}' in last},
-                command=f'python tools/ablate.py {name}')
+                command=f'python experiments/ablate.py {name}')
 
 
 def main(argv=None):
@@ -127,7 +127,7 @@ def main(argv=None):
     out = Path(a.out)
     row = eval_row(a.row, a.data, out) if a.row in EVAL_ROWS else train_row(a.row, a.data, out, a.resume)
     print(json.dumps(row, indent=1))
-    f = ROOT/'results/ablations.csv'
+    f = ROOT/'experiments/ablations.csv'
     old = pd.read_csv(f) if f.exists() else pd.DataFrame(columns=list(row))
     table = pd.concat([old[old.row != a.row], pd.DataFrame([row])], ignore_index=True)  # a rerun replaces its row
     table = table.sort_values('row', key=lambda r: r.map(lambda x: ORDER.index(x) if x in ORDER else len(ORDER)), kind='stable')

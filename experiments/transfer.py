@@ -1,6 +1,6 @@
 """One row of the transfer ablation: does a training idea make the model hold up on data it was not fitted to?
 
-    python tools/transfer.py ROW [--data runs/kermany-data/data.csv] [--out runs/transfer] [--resume]
+    python experiments/transfer.py ROW [--data runs/kermany-data/data.csv] [--out runs/transfer] [--resume]
 
 Every training row is the `cpu-convvit-3class` recipe trained from scratch for 15 epochs on the default
 patient-level split of ../shared/data/chest_xray (the data.csv of `cxr_vit run --data ../shared/data/chest_xray
@@ -15,7 +15,7 @@ trained rows together. Each row is scored three ways, none of them the official 
 For each, AUROC and, at the model's stored threshold (fitted on held-out training patients), sensitivity,
 specificity and the specificity lost to threshold transfer (`cxr_vit.evaluate.threshold_transfer`: against a
 threshold set for that data at the sensitivity the stored one reached where it was chosen). The row goes into
-results/transfer.csv (a rerun replaces it); `minutes` is the training's wall time on this machine.
+experiments/transfer.csv (a rerun replaces it); `minutes` is the training's wall time on this machine.
 """
 import argparse, json, time
 from pathlib import Path
@@ -106,9 +106,9 @@ def _scores(predict, labels, threshold: float, sens: float, table: pd.DataFrame)
 
 
 def _row(name: str, what: str, minutes: float, epochs, threshold: float, sens: float, scores: dict, **extra) -> dict:
-    "A row of results/transfer.csv, figures rounded to 4 places."
+    "A row of experiments/transfer.csv, figures rounded to 4 places."
     return dict(row=name, what=what, minutes=round(minutes, 1), epochs=epochs, threshold=round(threshold, 4), threshold_sensitivity=round(sens, 4),
-                **extra, **{k: round(v, 4) if isinstance(v, float) else v for k, v in scores.items()}, command=f'python tools/transfer.py {name}')
+                **extra, **{k: round(v, 4) if isinstance(v, float) else v for k, v in scores.items()}, command=f'python experiments/transfer.py {name}')
 
 
 def row_config(run: Path) -> TrainConfig:
@@ -198,7 +198,7 @@ def main(argv=None):
     elif a.row in POST_ROWS: row = post_row(a.row, a.data, Path(a.out))
     else: row = eval_row(a.row, a.data, Path(a.out))
     print(json.dumps(row, indent=1, default=str))
-    f = ROOT/'results/transfer.csv'
+    f = ROOT/'experiments/transfer.csv'
     old = pd.read_csv(f) if f.exists() else pd.DataFrame(columns=list(row))
     table = pd.concat([old[old.row != a.row], pd.DataFrame([row])], ignore_index=True)  # a rerun replaces its row
     table = table.sort_values('row', key=lambda r: r.map(lambda x: ORDER.index(x) if x in ORDER else len(ORDER)), kind='stable')

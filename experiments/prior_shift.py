@@ -1,8 +1,8 @@
 """Does a prior-shift EM (Saerens et al. 2002) help when a new site's prevalence differs from training's?
 
-    python tools/prior_shift.py [--run runs/transfer/t-base] [--data runs/kermany-data/data.csv] [--draws 200]
+    python experiments/prior_shift.py [--run runs/transfer/t-base] [--data runs/kermany-data/data.csv] [--draws 200]
 
-The model of a transfer row (`tools/transfer.py t-base`: trained with the ends of every acquisition series held
+The model of a transfer row (`experiments/transfer.py t-base`: trained with the ends of every acquisition series held
 out) scores the held-out series ends (`shift`, never trained on) and, as a control, the validation split (`val`).
 Each is resampled, 200 times, to sets of 200 images at prevalences from 0.1 to 0.9 (images drawn without
 replacement within each class), and on every set the stored threshold is applied three ways:
@@ -12,7 +12,7 @@ replacement within each class), and on every set the stored threshold is applied
   (what `cxr_vit adapt --method none --prior em` stores);
 - oracle: re-weighted to the set's true prevalence (the most a prior correction could give).
 
-Printed and written to results/prior_shift.csv: per split and prevalence, the mean accuracy, sensitivity,
+Printed and written to experiments/prior_shift.csv: per split and prevalence, the mean accuracy, sensitivity,
 specificity and ECE of each, and EM's mean absolute error on the prevalence.
 """
 import argparse
@@ -26,7 +26,7 @@ from cxr_vit.data import write_atomic
 from cxr_vit.evaluate import expected_calibration_error
 from cxr_vit.inference import class_probs, pneumonia_probability, predict_logits
 from cxr_vit.preprocessing import get_cxr
-from transfer import row_model   # tools/transfer.py
+from transfer import row_model   # experiments/transfer.py
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -72,7 +72,7 @@ def main(argv=None):
                                  em_prevalence_error=np.mean(err) if m == 'EM' else np.nan))
     out = pd.DataFrame(rows).round(4)
     with pd.option_context('display.width', 200, 'display.max_rows', 200): print(out.to_string(index=False))
-    write_atomic(ROOT/'results/prior_shift.csv', out.to_csv(index=False))
+    write_atomic(ROOT/'experiments/prior_shift.csv', out.to_csv(index=False))
 
 
 if __name__ == '__main__': main()

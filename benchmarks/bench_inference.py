@@ -1,6 +1,6 @@
 """Benchmark inference as users run it: every engine of `cxr_vit predict`, and `cxr_vit explain`, against the reference loop.
 
-    python tools/bench_inference.py [--data ../shared/data/chest_xray] [--vitb-images 128] [--memory]
+    python benchmarks/bench_inference.py [--data ../shared/data/chest_xray] [--vitb-images 128] [--memory]
 
 Two models, each on one set of real films (the same files for every row of that model):
 - `vit-b16`: ViT-B/16 with the reference checkpoint's geometry (224x224, 3 channels, mean = std = 0.5), random
@@ -16,13 +16,17 @@ bf16, with ONNX Runtime in fp32 and int8 (exported and quantized first, by `cxr_
 films (model loading, decoding, the model, writing the CSV or the overlays); `model img/s`: the engine alone on
 preprocessed batches of 32 (Grad-CAM maps of batches of 8 for explain, in the precision it picks); `peak RSS`: of the main process (decoding workers are
 separate processes). Also printed: the machine's matmul rate in fp32 and bf16, and each model's FLOPs per image.
-`--memory`: peak RSS of `cxr_vit predict` (default model) on generated folders of 1,000 and 10,000 files.
+`--precision auto` is measured once per model before the rows (the one-time cost users pay on first use, cached per
+machine, printed and recorded), so no row pays it. `--memory`: peak RSS of `cxr_vit predict` (default model) on generated folders of 1,000 and 10,000 files.
+Printed, and written to benchmarks/bench_inference.csv (the rows) and benchmarks/bench_inference.json (the machine's
+matmul rates, each model's GFLOP per image, the int8 check, the memory rows, the command) for
+nbs/explanations/performance.ipynb.
 """
 import argparse, json, os, shlex, subprocess, sys, tempfile, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-ROWS = ['reference', 'torch-fp32', 'torch-bf16', 'onnx-fp32', 'onnx-int8', 'explain']
+ROWS = ['reference', 'torch-auto', 'torch-fp32', 'torch-bf16', 'onnx-fp32', 'onnx-int8', 'explain']
 
 
 def _rss_mb() -> float:
@@ -41,7 +45,7 @@ def child(row: str, model: str, onnx: str, images: str, out: str) -> dict:
     "One row, in this (fresh) process: end to end, then the model alone."
     import torch
     from cxr_vit.preprocessing import get_cxr, preprocess
-    n = len(os.listdir(images))
+    n, prec = len(os.listdir(images)), None
     files = sorted(str(Path(images) / f) for f in os.listdir(images))
     if row == 'reference':
         from PIL import Image
@@ -49,7 +53,7 @@ def child(row: str, model: str, onnx: str, images: str, out: str) -> dict:
         from transformers import AutoModelForImageClassification
         import cxr_vit.model  # noqa: F401  (registers the project's model types with transformers' Auto classes)
         t0 = time.perf_counter()
-        m = AutoModelForImageClassification.from_pretrained(model, attn_implementation='eager').eval()
+        m = AutoModelForImageClassification.from_pretrained(model, attn_implementation='eager', dtype=torch.float32)   # fp32, as the reference ran (the bundled weights are stored in fp16).eval()
         prep = get_cxr(m)['preprocessing']; size = prep['image_size']
         tf = transforms.Compose([transforms.Resize((round(size / prep.get('crop_pct', 1)),) * 2), transforms.CenterCrop(size),
                                  transforms.Grayscale(prep['channels']), transforms.ToTensor(), transforms.Normalize(prep['mean'], prep['std'])])
@@ -71,11 +75,11 @@ def child(row: str, model: str, onnx: str, images: str, out: str) -> dict:
         from cxr_vit.engine import resolve_precision
         m = load_model(model); x = preprocess(files[:8], m)
         def maps():   # in the precision the command picked ('auto')
-            with torch.autocast('cpu', torch.bfloat16, enabled=resolve_precision('auto') == 'bf16'): token_maps(m, x)
+            with torch.autocast('cpu', torch.bfloat16, enabled=resolve_precision('auto', 'cpu', m) == 'bf16'): token_maps(m, x)
         model_s = _best(maps) / 8
     else:
         from cxr_vit.engine import cli_predict, load_engine
-        engine, precision = {'torch-fp32': ('torch', 'fp32'), 'torch-bf16': ('torch', 'bf16'), 'onnx-fp32': ('onnx', 'auto'),
+        engine, precision = {'torch-auto': ('torch', 'auto'), 'torch-fp32': ('torch', 'fp32'), 'torch-bf16': ('torch', 'bf16'), 'onnx-fp32': ('onnx', 'auto'),
                              'onnx-int8': ('onnx-int8', 'auto')}[row]
         src = model if engine == 'torch' else onnx
         t0 = time.perf_counter()
@@ -83,9 +87,10 @@ def child(row: str, model: str, onnx: str, images: str, out: str) -> dict:
         e2e = time.perf_counter() - t0
         assert rc == 0, rc
         eng = load_engine(src, engine, precision)
-        x = preprocess(files[:32], eng)
+        prec, x = eng.precision, preprocess(files[:32], eng)
         model_s = _best(lambda: eng(x)) / 32
-    return dict(row=row, n=n, e2e_s=e2e, e2e_ips=n / e2e, model_ips=1 / model_s, peak_rss_mb=_rss_mb())
+    return dict(row=row, n=n, e2e_s=e2e, e2e_ips=n / e2e, model_ips=1 / model_s, peak_rss_mb=_rss_mb(),
+                precision=prec)
 
 
 def gflops() -> dict:
@@ -116,9 +121,9 @@ def setup(data: str, work: Path, vitb_images: int) -> dict:
     from cxr_vit.engine import cli_export
     from cxr_vit.model import _default_model_dir, load_model, save_model
     from cxr_vit.preprocessing import REFERENCE_PREPROCESSING, make_cxr
-    from cxr_vit.train import get_preset, model_table
+    from cxr_vit.train import model_table
     default = _default_model_dir()
-    table = model_table(load_model(default), read_dataset(data), get_preset('cpu-convvit-3class'))
+    table = model_table(load_model(default), read_dataset(data))   # the split the model records
     val = table[table.split == 'val'].reset_index(drop=True)
     torch.manual_seed(0)
     vitb = ViTForImageClassification(ViTConfig(num_labels=2, id2label={0: 'normal', 1: 'pneumonia'}, label2id={'normal': 0, 'pneumonia': 1}))
@@ -134,7 +139,10 @@ def setup(data: str, work: Path, vitb_images: int) -> dict:
         if name != 'default':   # random weights: no check can judge int8 here; quantized to time it (its rows show what it changes)
             from cxr_vit.engine import quantize_int8
             quantize_int8(work / f'{name}-onnx')
-        out[name] = dict(model=folder, onnx=str(work / f'{name}-onnx'), images=str(imgs), labels=list(rows.label), rc_export=rc)
+        from cxr_vit.engine import measure_precision
+        t0 = time.perf_counter(); picked = measure_precision(load_model(folder))   # once per machine (cached): not in the rows
+        out[name] = dict(model=folder, onnx=str(work / f'{name}-onnx'), images=str(imgs), labels=list(rows.label), rc_export=rc,
+                         auto=dict(precision=picked, measure_s=round(time.perf_counter() - t0, 2)))
     return out
 
 
@@ -166,6 +174,7 @@ def main(argv=None) -> int:
     import numpy as np, pandas as pd
     from sklearn.metrics import roc_auc_score
     work = Path(tempfile.mkdtemp(prefix='cxr-bench-inference-'))
+    os.environ['CXR_VIT_CACHE'] = str(work / 'cache')   # precision auto measured afresh in setup, then read by every row
     sets = setup(a.data, work, a.vitb_images)
     res = []
     for name, s in sets.items():
@@ -198,15 +207,29 @@ def main(argv=None) -> int:
         print(f'| {r.model} | {r.row} | {r.n} | {r.e2e_ips:.1f} | {r.x_reference:.2f}x | {r.model_ips:.1f} | {r.peak_rss_mb:.0f} | '
               f'{f(r.auroc, ".4f")} | {f(r.max_prob_change, ".4f")} | {f(r.flipped, ".2%")} |')
     for name in sets:
-        e = df[(df.model == name)].set_index('row').e2e_ips
+        d = df[df.model == name].set_index('row')
+        best = d.loc[['torch-fp32', 'torch-bf16'], 'model_ips'].idxmax()
+        print(f"{name}: `cxr_vit predict` as run (precision auto -> {d.loc['torch-auto', 'precision']}) end to end at "
+              f"{d.loc['torch-auto', 'e2e_ips'] / d.loc[best, 'model_ips']:.0%} of the model alone in its faster precision ({best.split('-')[1]}, "
+              f"{d.loc[best, 'model_ips']:.1f} img/s)")
+        e = d.e2e_ips
         print(f"{name}: explain end to end at {e['explain'] / e['torch-fp32']:.2f}x predict fp32, {e['explain'] / e[['torch-fp32', 'torch-bf16', 'onnx-fp32']].max():.2f}x the fastest fp32/bf16 predict")
+    for name, s in sets.items():
+        print(f"{name}: --precision auto measured fp32 against bf16 once ({s['auto']['measure_s']:.1f} s, cached per machine): {s['auto']['precision']}")
     chk = json.loads((Path(sets['default']['onnx']) / 'onnx.json').read_text())['int8']
     print(f"default model, `cxr_vit export --int8` check on its validation split: AUROC change {chk['auroc_change']:.4f}, "
           f"{chk['flipped']:.2%} of decisions flipped: {'offered' if chk['offered'] else 'not offered'}")
-    if a.memory:
+    mem = memory(work) if a.memory else []
+    if mem:
         print('\n| files | seconds | peak RSS MB |\n|---:|---:|---:|')
-        for m in memory(work): print(f"| {m['files']} | {m['seconds']} | {m['peak_rss_mb']} |")
-    print(f'\ncommand: python tools/bench_inference.py {shlex.join(argv if argv is not None else sys.argv[1:])}'.rstrip())
+        for m in mem: print(f"| {m['files']} | {m['seconds']} | {m['peak_rss_mb']} |")
+    command = f'python benchmarks/bench_inference.py {shlex.join(argv if argv is not None else sys.argv[1:])}'.rstrip()
+    print(f'\ncommand: {command}')
+    from cxr_vit.data import write_atomic
+    write_atomic(ROOT/'benchmarks/bench_inference.csv', df.drop(columns='csv').round(4).to_csv(index=False))
+    write_atomic(ROOT/'benchmarks/bench_inference.json', json.dumps(dict(
+        matmul_gflops={k: round(v, 1) for k, v in rates.items()}, model_gflop={k: round(v, 3) for k, v in flops.items()},
+        int8_check=chk, memory=mem, precision_auto={k: s['auto'] for k, s in sets.items()}, models={k: s['model'] for k, s in sets.items()}, command=command), indent=1, default=str))
     return 0
 
 

@@ -1,6 +1,7 @@
 """How faithful are the shipped model's heatmaps? Deletion and insertion on validation films, per method and true class.
 
-    python tools/faithfulness.py [--data runs/kermany-data/data.csv] [--model MODEL] [--images 128] [--methods gradcam ...]
+    python experiments/faithfulness.py [--data runs/kermany-data/data.csv] [--model MODEL] [--images 128] [--methods gradcam ...]
+    python experiments/faithfulness.py --methods gradcam gradcam@dinov2.encoder.layer.8.norm1 rollout   # a method at another layer
 
 `--images` films are drawn at random (seed 0) from the validation rows of `--data` (the data.csv of
 `cxr_vit run --data ../shared/data/chest_xray --stages 01_data --name kermany-data`). For each method and for
@@ -8,7 +9,7 @@ random maps (three seeds), `cxr_vit.gradcam.deletion_insertion` (the pipeline's 
 10 steps, the predicted class as target) gives per-film deletion and insertion AUCs and their difference,
 insertion - deletion (the area between the least- and most-relevant-first deletion curves). The table
 (mean per method and true class, and the share of films where the difference is above 0) is printed and written
-to results/faithfulness.csv.
+to experiments/faithfulness.csv.
 """
 import argparse, shlex, sys, time
 from pathlib import Path
@@ -28,7 +29,8 @@ from cxr_vit.preprocessing import preprocess  # noqa: E402
 def per_film(model, x, methods, seeds=(0, 1, 2), steps=10) -> pd.DataFrame:
     "One row per (film, method): deletion and insertion AUCs and their difference; random maps as method 'random'."
     rows, shape = [], (len(x), *token_grid(model, x))
-    for method, maps in [*((m, token_maps(model, x, m)) for m in methods), *(('random', random_maps(shape, s)) for s in seeds)]:
+    at = lambda m: token_maps(model, x, m.split('@')[0], layer=m.split('@')[1] if '@' in m else None)   # 'method@layer'
+    for method, maps in [*((m, at(m)) for m in methods), *(('random', random_maps(shape, s)) for s in seeds)]:
         r = deletion_insertion(model, x, maps, steps=steps)
         rows.append(pd.DataFrame(dict(film=range(len(x)), method=method, deletion=r['deletion_auc'], insertion=r['insertion_auc'],
                                       insertion_minus_deletion=r['insertion_minus_deletion'])))
@@ -50,7 +52,7 @@ def main(argv=None):
     p.add_argument('--model', default=None, help='model folder (default: the shipped default model)')
     p.add_argument('--images', type=int, default=128)
     p.add_argument('--methods', nargs='+', default=['gradcam', 'gradcam++', 'rollout'])
-    p.add_argument('--out', default=str(ROOT/'results/faithfulness.csv'))
+    p.add_argument('--out', default=str(ROOT/'experiments/faithfulness.csv'))
     a = p.parse_args(argv)
     table = pd.read_csv(a.data)
     val = table[table.split == 'val']
@@ -61,7 +63,7 @@ def main(argv=None):
     out = summary(df)
     write_atomic(Path(a.out), out.to_csv(index=False))
     print(out.to_string(index=False))
-    print(f'\n{len(val)} validation films, {time.time() - t0:.0f} s; python tools/faithfulness.py {shlex.join(argv or sys.argv[1:])}')
+    print(f'\n{len(val)} validation films, {time.time() - t0:.0f} s; python experiments/faithfulness.py {shlex.join(argv or sys.argv[1:])}')
 
 
 if __name__ == '__main__':

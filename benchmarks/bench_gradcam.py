@@ -15,7 +15,7 @@ no download, and speed does not depend on the weights. Rows:
 Each row is timed `--repeats` times after one warm-up batch, the rows interleaved, and the best
 time is reported (the machine is shared: load from others only makes a pass slower). Prints a markdown table and the command line that produced it.
 
-    python tools/bench_gradcam.py [--images 32] [--batch-size 8] [--threads N] [--device cpu]
+    python benchmarks/bench_gradcam.py [--images 32] [--batch-size 8] [--threads N] [--device cpu]
 """
 import argparse, shlex, sys, time
 from pathlib import Path
@@ -92,7 +92,7 @@ def main(argv=None):
     print('| method | images/s | time vs predict |')
     print('|---|---:|---:|')
     for name, r in rows: print(f'| {name} | {r:.1f} | {base / r:.2f}x |')
-    print(('\ncommand: python tools/bench_gradcam.py ' + shlex.join(sys.argv[1:] if argv is None else argv)).rstrip())
+    print(('\ncommand: python benchmarks/bench_gradcam.py ' + shlex.join(sys.argv[1:] if argv is None else argv)).rstrip())
 
 
 if __name__ == '__main__': main()
