@@ -17,49 +17,28 @@ import numpy as np
 import pandas as pd
 import torch
 import torch.nn.functional as F
-from torchvision.transforms import v2
-from torchvision.transforms.v2 import functional as TF
 from transformers import EarlyStoppingCallback, PrinterCallback, Trainer, TrainerCallback, TrainingArguments, set_seed
 from transformers.trainer_utils import PREFIX_CHECKPOINT_DIR
 
 from .data import (SUBTYPES, DatasetError, check_leakage, hold_out_shift, parse_param, progress_bar, read_table,
                           split_patients, write_atomic)
-from .decode import read_xray
+from .augment import AugmentConfig, BalancedSampler, XrayDataset, class_weights, undersample
 from .inference import (apply_temperature, choose_threshold, fit_shift_reference, fit_temperature, pneumonia_probability,
                               predict_logits, threshold_transfer, viral_share)
 from .model import build_model, save_model
 from .probe import fit_probe, interpolate_weights
-from .preprocessing import REFERENCE_PREPROCESSING, body_box, get_cxr, make_preprocessing, preprocess, update_cxr
+from .preprocessing import REFERENCE_PREPROCESSING, get_cxr, make_preprocessing, update_cxr
 
 _log = logging.getLogger(__name__)
 
 # %% auto #0
-__all__ = ['BALANCE_MODES', 'CLASS_MODES', 'IMAGENET_NORM', 'TRAIN_PRESETS', 'LOG_COLUMNS', 'AugmentConfig', 'TrainConfig',
-           'get_preset', 'make_model', 'matched_crop_pct', 'RandomGamma', 'RandomResolution', 'augmenter',
-           'XrayDataset', 'undersample', 'class_weights', 'BalancedSampler', 'compute_metrics', 'layer_id',
-           'param_groups', 'CSVLogCallback', 'read_log', 'ProgressBarCallback', 'EMACallback', 'distill_loss',
-           'CxrTrainer', 'training_args', 'latest_checkpoint', 'calibrate', 'transfer_report', 'model_table',
-           'recalibrate', 'training_table', 'hold_out_calibration', 'split_table', 'balanced_train', 'load_teacher',
-           'make_trainer', 'train_resumable', 'probe_head', 'train', 'mim_model', 'load_encoder', 'MaskCollator',
-           'MimTrainer', 'pretrain', 'cli_train', 'history_tables', 'plot_history', 'train_stage', 'model_summary']
-
-# %% ../nbs/03_train.ipynb #415d11ab
-@dataclass
-class AugmentConfig:
-    "Random augmentation of the decoded grayscale image, before the model's own preprocessing."
-    scale: tuple = (0.85, 1.0)     # RandomResizedCrop: fraction of the image area kept (then resized back)
-    ratio: tuple = (0.9, 1.1)      # RandomResizedCrop: aspect-ratio range of the crop
-    degrees: float = 7.0           # RandomRotation: +/- degrees (patients are never quite straight)
-    brightness: float = 0.1        # ColorJitter brightness: factor in [1 - b, 1 + b]
-    contrast: float = 0.1          # ColorJitter contrast: factor in [1 - c, 1 + c]
-    gamma: tuple = (0.85, 1.15)    # random gamma (exposure / detector response), log-uniform in this range
-    blur: float = 0.0              # probability of a Gaussian blur (focus, motion, resampling)...
-    blur_sigma: tuple = (0.1, 2.0) # ...with sigma uniform in this range (px of the decoded image)...
-    blur_kernel: int = 5           # ...in a kernel this wide (odd; 2 * ceil(3 * sigma) + 1 to not truncate the Gaussian)
-    resolution: float = 0.0        # probability of losing resolution: down by a factor in `resolution_factor`, back up
-    resolution_factor: tuple = (1.5, 4.0)  # (an older detector, a binned or thumbnail-sized export)
-    sharpen: float = 0.0           # probability of sharpening (unsharp-mask-like, factor 2): some sites post-process so
-    # no horizontal flip: the heart is on the left, and a flipped film is a different (rare) finding
+__all__ = ['BALANCE_MODES', 'CLASS_MODES', 'IMAGENET_NORM', 'TRAIN_PRESETS', 'LOG_COLUMNS', 'TrainConfig', 'get_preset',
+           'make_model', 'matched_crop_pct', 'compute_metrics', 'layer_id', 'param_groups', 'CSVLogCallback',
+           'read_log', 'ProgressBarCallback', 'EMACallback', 'distill_loss', 'CxrTrainer', 'training_args',
+           'latest_checkpoint', 'calibrate', 'transfer_report', 'model_table', 'recalibrate', 'training_table',
+           'hold_out_calibration', 'split_table', 'balanced_train', 'load_teacher', 'make_trainer', 'train_resumable',
+           'probe_head', 'train', 'mim_model', 'load_encoder', 'MaskCollator', 'MimTrainer', 'pretrain', 'cli_train',
+           'history_tables', 'plot_history', 'train_stage', 'model_summary']
 
 # %% ../nbs/03_train.ipynb #5a3c8508
 @dataclass
@@ -216,100 +195,6 @@ def matched_crop_pct(scale) -> float:
     if hi - lo < 1e-9: return round(lo, 4)
     mean_zoom = 2 * (hi - lo) / (hi ** 2 - lo ** 2)  # E[s^-1/2] for s uniform on [lo^2, hi^2]
     return round(1 / mean_zoom, 4)
-
-# %% ../nbs/03_train.ipynb #494a16d8
-class RandomGamma(torch.nn.Module):
-    "Gamma correction with a log-uniform random gamma in `gamma` (torchvision v2 compatible)."
-    def __init__(self, gamma=(0.85, 1.15)):
-        super().__init__()
-        self.lo, self.hi = math.log(gamma[0]), math.log(gamma[1])
-    def forward(self, img):
-        g = math.exp(self.lo + (self.hi - self.lo) * torch.rand(()).item())
-        return TF.adjust_gamma(img, g)
-
-# %% ../nbs/03_train.ipynb #a4a18fd8
-class RandomResolution(torch.nn.Module):
-    "Down by a random factor in `factor` (area averaging), then back up to the same size (bilinear): detail is lost."
-    def __init__(self, factor=(1.5, 4.0)):
-        super().__init__()
-        self.lo, self.hi = factor
-    def forward(self, img):
-        f = self.lo + (self.hi - self.lo) * torch.rand(()).item()
-        h, w = TF.get_size(img)
-        small = TF.resize(img, [max(1, round(h / f)), max(1, round(w / f))], antialias=True)
-        return TF.resize(small, [h, w], antialias=False)
-
-# %% ../nbs/03_train.ipynb #e066bf0f
-def augmenter(aug: AugmentConfig, size) -> v2.Compose:
-    "The torchvision v2 pipeline of `aug` for an image of `size` (height, width)."
-    steps = [v2.RandomResizedCrop(size, scale=aug.scale, ratio=aug.ratio, antialias=True),
-             v2.RandomRotation(aug.degrees),
-             v2.ColorJitter(brightness=aug.brightness, contrast=aug.contrast),
-             RandomGamma(aug.gamma),
-             v2.RandomApply([v2.GaussianBlur(aug.blur_kernel, sigma=aug.blur_sigma)], p=aug.blur)]
-    if aug.resolution: steps.append(v2.RandomApply([RandomResolution(aug.resolution_factor)], p=aug.resolution))
-    if aug.sharpen: steps.append(v2.RandomAdjustSharpness(2.0, p=aug.sharpen))
-    return v2.Compose(steps)
-
-# %% ../nbs/03_train.ipynb #6856767f
-class XrayDataset(torch.utils.data.Dataset):
-    """Rows of a data table as `{'pixel_values', 'labels'}`: read_xray -> augmentation (optional) -> the model's preprocessing;
-    with a `teacher` (its cxr), also `teacher_pixel_values`: the same augmented film under the teacher's preprocessing."""
-    def __init__(self, table: pd.DataFrame, cxr: dict, augment: AugmentConfig | None = None, teacher: dict | None = None):
-        self.table, self.cxr, self.augment = table.reset_index(drop=True), get_cxr(cxr), augment
-        # augmented (training) rows: the random resized crop *is* the crop, so the evaluation centre crop is skipped, and the
-        # body crop comes before the augmentation (as at inference, where it comes first), not after it
-        self.body = augment is not None and self.cxr['preprocessing'].get('crop') == 'body'
-        uncropped = lambda c: {**c, 'preprocessing': {**c['preprocessing'], 'crop_pct': 1.0, 'crop': None}} if augment else c
-        self.prep_cxr, self.teacher = uncropped(self.cxr), teacher and uncropped(get_cxr(teacher))
-        labels = list(self.cxr['labels'])
-        col = 'subtype' if labels == SUBTYPES else 'label'  # a 3-class model learns the subtype column
-        if col == 'subtype' and self.table.subtype.isna().any():
-            miss = self.table.path[self.table.subtype.isna()]
-            raise DatasetError(f"{len(miss)} row(s) have no subtype (bacterial/viral), e.g. {miss.iloc[0]}: a 3-class model "
-                               "needs Kermany file names (person1_bacteria_1.jpeg) or a 'subtype' column")
-        unknown = sorted(set(self.table[col]) - set(labels))
-        if unknown: raise DatasetError(f"labels {unknown} in the table are not the model's labels {labels}")
-        self.targets = self.table[col].map(labels.index).to_numpy()
-
-    def __len__(self): return len(self.table)
-
-    def __getitem__(self, i: int) -> dict:
-        img = read_xray(self.table.path.iat[i])
-        if self.body: img = img.crop(body_box(img))
-        if self.augment is not None: img = augmenter(self.augment, (img.height, img.width))(img)
-        item = {'pixel_values': preprocess(img, self.prep_cxr)[0], 'labels': int(self.targets[i])}
-        if self.teacher: item['teacher_pixel_values'] = preprocess(img, self.teacher)[0]
-        return item
-
-# %% ../nbs/03_train.ipynb #1840bbc9
-def undersample(train: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
-    "Rows of `train` with every class cut down, at random (seeded), to the size of the smallest one."
-    n = train.label.value_counts().min()
-    keep = [g.sample(n=n, random_state=seed) if len(g) > n else g for _, g in train.groupby('label', sort=True)]
-    return pd.concat(keep).sort_index()
-
-# %% ../nbs/03_train.ipynb #5f67298b
-def class_weights(targets, n_classes: int = 2) -> torch.Tensor:
-    "Loss weights n / (k * n_c): every class weighs the same in total."
-    counts = np.bincount(np.asarray(targets), minlength=n_classes).astype(float)
-    if (counts == 0).any(): raise DatasetError(f'a class has no training rows (counts per class: {counts.astype(int).tolist()})')
-    return torch.tensor(counts.sum() / (n_classes * counts), dtype=torch.float32)
-
-# %% ../nbs/03_train.ipynb #1b6f41c7
-class BalancedSampler(torch.utils.data.Sampler):
-    "`len(targets)` indices per epoch, drawn with replacement so every class is equally likely; same on every rank."
-    def __init__(self, targets, seed: int = 0):
-        t = torch.tensor(np.array(targets, dtype=np.int64))
-        self.weights = (1.0 / torch.bincount(t).double())[t]
-        self.seed, self.epoch = seed, 0
-
-    def set_epoch(self, epoch: int): self.epoch = int(epoch)  # Trainer / accelerate call this every epoch
-    def __len__(self): return len(self.weights)
-
-    def __iter__(self):
-        g = torch.Generator().manual_seed(self.seed * 100_003 + self.epoch)
-        return iter(torch.multinomial(self.weights, len(self.weights), replacement=True, generator=g).tolist())
 
 # %% ../nbs/03_train.ipynb #0b8a6974
 def _auroc(y, score) -> float:

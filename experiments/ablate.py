@@ -20,7 +20,8 @@ from transformers import ViTConfig, ViTForImageClassification
 from cxr_vit.data import LABELS
 from cxr_vit.model import register_preset
 from cxr_vit.preprocessing import make_cxr, make_preprocessing
-from cxr_vit.train import AugmentConfig, get_preset, read_log, train
+from cxr_vit.augment import AugmentConfig
+from cxr_vit.train import get_preset, read_log, train
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -80,7 +81,8 @@ def eval_row(name: str, data: str, out: Path) -> dict:
     from cxr_vit.inference import predict_logits
     from cxr_vit.model import load_model
     from cxr_vit.preprocessing import get_cxr, update_cxr
-    from cxr_vit.train import XrayDataset, compute_metrics, matched_crop_pct
+    from cxr_vit.augment import XrayDataset
+    from cxr_vit.train import compute_metrics, matched_crop_pct
     what, base, how = EVAL_ROWS[name]
     cfg = json.loads((out/base/'train_config.json').read_text())
     model = load_model(out/base/'model')

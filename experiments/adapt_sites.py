@@ -28,7 +28,7 @@ from cxr_vit.evaluate import expected_calibration_error
 from cxr_vit.inference import fit_shift_reference, predict_proba, threshold_transfer
 from cxr_vit.preprocessing import get_cxr, update_cxr
 from cxr_vit.robustness import SITES, apply_shift
-from cxr_vit.train import XrayDataset
+from cxr_vit.augment import XrayDataset
 from transfer import row_model   # experiments/transfer.py
 
 ROOT = Path(__file__).resolve().parents[1]
