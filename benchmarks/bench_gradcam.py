@@ -24,7 +24,7 @@ import torch
 from transformers import ViTConfig, ViTForImageClassification
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from cxr_vit.gradcam import LogitsOnly, default_layer, token_grid, token_maps, vit_reshape_transform  # noqa: E402
+from cxr_vit.heatmaps import LogitsOnly, default_layer, token_grid, token_maps, vit_reshape_transform  # noqa: E402
 
 
 def vit_small(size: int, patch: int, depth: int) -> ViTForImageClassification:

@@ -66,7 +66,8 @@ def child(row: str, model: str, onnx: str, images: str, out: str) -> dict:
         x = torch.randn(16, prep['channels'], size, size)
         with torch.no_grad(): model_s = _best(lambda: m(pixel_values=x)) / 16
     elif row == 'explain':
-        from cxr_vit.gradcam import cli_explain, token_maps
+        from cxr_vit.gradcam import cli_explain
+        from cxr_vit.heatmaps import token_maps
         from cxr_vit.model import load_model
         t0 = time.perf_counter()
         rc = cli_explain([images, '--model', model, '--out', out])

@@ -20,7 +20,7 @@ from sklearn.metrics import roc_curve
 from .data import read_table, select_split, write_atomic
 from .decode import read_xray
 from .engine import predict
-from .evaluate import confusion_counts, wilson_interval
+from .metrics import confusion_counts, wilson_interval
 from .gradcam import METHODS, checked_method, explain, overlay_image, png_bytes
 from .inference import decision_threshold
 from .model import load_model

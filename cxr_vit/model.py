@@ -292,7 +292,7 @@ class ConvStemViTForImageClassification(ViTForImageClassification):
 
 
 class ConvStemViTForMaskedImageModeling(ViTForMaskedImageModeling):
-    "The same encoder with SimMIM's pixel decoder (self-supervised pre-training, `cxr_vit.train.pretrain`); `encoder_stride` = `patch_size`."
+    "The same encoder with SimMIM's pixel decoder (self-supervised pre-training, `cxr_vit.pretrain.pretrain`); `encoder_stride` = `patch_size`."
     config_class = ConvStemViTConfig
 
     def __init__(self, config: ConvStemViTConfig):

@@ -62,7 +62,7 @@ def make_preprocessing(image_size: int | Sequence[int] = 224, channels: int = 3,
                 crop_pct=float(crop_pct), interpolation=interpolation, intensity=intensity, crop=crop)
 
 
-EXPLAIN_METHODS = ('gradcam', 'gradcam++', 'rollout', 'occlusion')   # cxr_vit.gradcam.METHODS
+EXPLAIN_METHODS = ('gradcam', 'gradcam++', 'rollout', 'occlusion')   # cxr_vit.heatmaps.METHODS
 REFERENCE_PREPROCESSING = make_preprocessing(224, 3, 0.5, 0.5, 'squash')  # the reference recipe
 
 # %% ../nbs/01a_preprocessing.ipynb #a1d0e103

@@ -25,8 +25,8 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from .data import add_table_arguments, progress_bar, read_table, save_table, select_split, write_atomic
 from .decode import read_xray
-from .evaluate import (TrainPatientsError, binary_metrics, bootstrap_weights, check_train_patients,
-                              patient_codes, percentile_ci, predict_labels, weighted_ranking)
+from .evaluate import TrainPatientsError, check_train_patients
+from .metrics import binary_metrics, bootstrap_weights, patient_codes, percentile_ci, predict_labels, weighted_ranking
 from .inference import add_model_argument, as_binary, check_probs, decision_threshold, predict_proba, threshold_transfer
 from .model import load_model
 

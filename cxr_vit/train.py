@@ -1,5 +1,5 @@
-"""Presets as dataclasses (`seed-recipe` is the reference recipe, on a patient-level split), a torch `Dataset`
-over the data table that preprocesses as the model says, and transformers' `Trainer` underneath — so the
+"""Presets as dataclasses (`seed-recipe` is the reference recipe, on a patient-level split), the dataset and
+augmentations of `cxr_vit.augment`, and transformers' `Trainer` underneath — so the
 same call trains on a CPU, one GPU, many GPUs or many nodes, with mixed precision, clipping, a checkpoint
 every epoch, resume, early stopping and logs. After training, the temperature and the decision threshold
 are fitted on patients held out of training (a calibration split, or else validation) and saved with the
@@ -36,9 +36,9 @@ __all__ = ['BALANCE_MODES', 'CLASS_MODES', 'IMAGENET_NORM', 'TRAIN_PRESETS', 'LO
            'make_model', 'matched_crop_pct', 'compute_metrics', 'layer_id', 'param_groups', 'CSVLogCallback',
            'read_log', 'ProgressBarCallback', 'EMACallback', 'distill_loss', 'CxrTrainer', 'training_args',
            'latest_checkpoint', 'calibrate', 'transfer_report', 'model_table', 'recalibrate', 'training_table',
-           'hold_out_calibration', 'split_table', 'balanced_train', 'load_teacher', 'make_trainer', 'train_resumable',
-           'probe_head', 'train', 'mim_model', 'load_encoder', 'MaskCollator', 'MimTrainer', 'pretrain', 'cli_train',
-           'history_tables', 'plot_history', 'train_stage', 'model_summary']
+           'hold_out_calibration', 'split_table', 'balanced_train', 'load_teacher', 'make_trainer', 'resume_point',
+           'train_resumable', 'probe_head', 'train', 'load_encoder', 'cli_train', 'history_tables', 'plot_history',
+           'train_stage', 'model_summary']
 
 # %% ../nbs/03_train.ipynb #5a3c8508
 @dataclass
@@ -542,7 +542,7 @@ def make_trainer(model, table: pd.DataFrame, cfg: TrainConfig, output_dir, callb
     return trainer
 
 
-def _resume_point(resume, output_dir) -> str | None:
+def resume_point(resume, output_dir) -> str | None:
     "None (fresh), or the checkpoint to resume from: True/'latest' = the last complete one in output_dir."
     if resume in (None, False): 
         if latest_checkpoint(output_dir): _log.warning('%s has checkpoints: starting afresh (pass resume=True to continue)', output_dir)
@@ -605,7 +605,7 @@ def train(data,                            # data.csv table, manifest, folder, .
     if trainer.is_world_process_zero():
         output_dir.mkdir(parents=True, exist_ok=True)
         write_atomic(output_dir/'train_config.json', json.dumps(dict(preset=preset, **asdict(cfg)), indent=1, default=str))
-    if cfg.epochs or cfg.max_steps > 0: train_resumable(trainer, _resume_point(resume, output_dir))   # epochs=0: the probe alone
+    if cfg.epochs or cfg.max_steps > 0: train_resumable(trainer, resume_point(resume, output_dir))   # epochs=0: the probe alone
     trainer.save_state()  # trainer_state.json: the log history, for plots
     if cfg.wise < 1: interpolate_weights(trainer.model, start, cfg.wise)   # WiSE-FT: back towards the probe
     pred = trainer.predict(trainer.eval_dataset, metric_key_prefix='val')  # collective under DDP: every rank runs it
@@ -632,17 +632,6 @@ def train(data,                            # data.csv table, manifest, folder, .
     trainer.accelerator.wait_for_everyone()
     return model_dir
 
-# %% ../nbs/03_train.ipynb #91bd8ab6
-def mim_model(cfg: TrainConfig):
-    "The SimMIM twin of `cfg`'s model: the same encoder and initialization, a pixel decoder (`encoder_stride` = patch size)."
-    from transformers import AutoModelForMaskedImageModeling
-    base = make_model(replace(cfg, init_from=None))
-    conf = type(base.config)(**{**base.config.to_dict(), 'encoder_stride': base.config.patch_size})
-    mim = AutoModelForMaskedImageModeling.from_config(conf)
-    missing, unexpected = mim.vit.load_state_dict(base.vit.state_dict(), strict=False)
-    assert not unexpected and set(missing) == {'embeddings.mask_token'}, (missing, unexpected)
-    return mim
-
 # %% ../nbs/03_train.ipynb #e6cdbaac
 def load_encoder(model, folder) -> None:
     "Copy a pre-trained encoder (the folder `pretrain` writes) into `model`: its `vit.` weights; the head stays as initialized."
@@ -653,49 +642,6 @@ def load_encoder(model, folder) -> None:
     except RuntimeError as e: raise ValueError(f'{folder}: the encoder does not fit {type(model).__name__}: {e}') from None
     if missing or unexpected:
         raise ValueError(f'{folder}: the encoder does not fit {type(model).__name__}: missing {list(missing)[:5]}, unexpected {list(unexpected)[:5]}')
-
-# %% ../nbs/03_train.ipynb #ce5ce8bf
-class MaskCollator:
-    "Batches `XrayDataset` items for SimMIM: pixel values, and `ratio` of the (gh, gw) token grid masked in square blocks of `block` tokens."
-    def __init__(self, grid: tuple[int, int], ratio: float = 0.6, block: int = 2):
-        if grid[0] % block or grid[1] % block: raise ValueError(f'a {grid} token grid does not split into {block}x{block} blocks')
-        self.grid, self.ratio, self.block = grid, ratio, block
-
-    def __call__(self, items: list[dict]) -> dict:
-        bh, bw = self.grid[0] // self.block, self.grid[1] // self.block
-        m = torch.zeros(len(items), bh * bw, dtype=torch.bool)
-        m.scatter_(1, torch.rand(len(items), bh * bw).argsort(1)[:, :round(self.ratio * bh * bw)], True)
-        m = m.view(-1, bh, bw).repeat_interleave(self.block, 1).repeat_interleave(self.block, 2)
-        return {'pixel_values': torch.stack([it['pixel_values'] for it in items]), 'bool_masked_pos': m.flatten(1)}
-
-# %% ../nbs/03_train.ipynb #a5124360
-class MimTrainer(CxrTrainer):
-    "`CxrTrainer` (optimizer, checkpoint reloading) whose loss is the model's own reconstruction loss."
-    def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
-        out = model(**inputs)
-        return (out.loss, out) if return_outputs else out.loss
-
-# %% ../nbs/03_train.ipynb #9df57d05
-def pretrain(data, preset: str = 'cpu-convvit-3class', output_dir='runs/pretrain', epochs: float = 15, mask_ratio: float = 0.6,
-             mask_block: int = 2, resume=None, callbacks=(), **overrides) -> Path:
-    "SimMIM pre-training of `preset`'s encoder on the training rows of `data` (no labels used); returns the encoder folder for `init_from`."
-    cfg = get_preset(preset, epochs=epochs, balance='none', early_stopping=0, ema=0.0, **overrides)
-    output_dir = Path(output_dir)
-    model = mim_model(cfg)
-    table = split_table(data, cfg)                        # the classifier's own training rows: val, calib, shift stay unseen
-    ds = XrayDataset(table[table.split == 'train'], get_cxr(model), cfg.augment)
-    ph, pw = (model.config.patch_size,) * 2 if np.ndim(model.config.patch_size) == 0 else model.config.patch_size
-    h, w = (get_cxr(model)['preprocessing']['image_size'],) * 2 if np.ndim(get_cxr(model)['preprocessing']['image_size']) == 0 \
-        else get_cxr(model)['preprocessing']['image_size']
-    args = training_args(cfg, output_dir, eval_strategy='no', load_best_model_at_end=False)
-    trainer = MimTrainer(model=model, args=args, train_dataset=ds, data_collator=MaskCollator((h // ph, w // pw), mask_ratio, mask_block),
-                         callbacks=[CSVLogCallback(), *callbacks], cfg=cfg)
-    if not cfg.progress_bar: trainer.remove_callback(PrinterCallback)
-    train_resumable(trainer, _resume_point(resume, output_dir))
-    trainer.save_state()
-    if trainer.is_world_process_zero(): save_model(model, output_dir/'encoder')
-    trainer.accelerator.wait_for_everyone()
-    return output_dir/'encoder'
 
 # %% ../nbs/03_train.ipynb #1a1ab165
 def _parser() -> argparse.ArgumentParser:

@@ -5,7 +5,7 @@
 
 `--images` films are drawn at random (seed 0) from the validation rows of `--data` (the data.csv of
 `cxr_vit run --data ../shared/data/chest_xray --stages 01_data --name kermany-data`). For each method and for
-random maps (three seeds), `cxr_vit.gradcam.deletion_insertion` (the pipeline's settings: mean-image baseline,
+random maps (three seeds), `cxr_vit.heatmap_checks.deletion_insertion` (the pipeline's settings: mean-image baseline,
 10 steps, the predicted class as target) gives per-film deletion and insertion AUCs and their difference,
 insertion - deletion (the area between the least- and most-relevant-first deletion curves). The table
 (mean per method and true class, and the share of films where the difference is above 0) is printed and written
@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from cxr_vit.data import write_atomic  # noqa: E402
 from cxr_vit.decode import read_xray  # noqa: E402
-from cxr_vit.gradcam import deletion_insertion, random_maps, token_grid, token_maps  # noqa: E402
+from cxr_vit.heatmap_checks import deletion_insertion, random_maps  # noqa: E402
+from cxr_vit.heatmaps import token_grid, token_maps  # noqa: E402
 from cxr_vit.model import load_model  # noqa: E402
 from cxr_vit.preprocessing import preprocess  # noqa: E402
 

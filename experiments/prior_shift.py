@@ -23,7 +23,7 @@ import pandas as pd
 
 from cxr_vit.adapt import estimate_prior
 from cxr_vit.data import write_atomic
-from cxr_vit.evaluate import expected_calibration_error
+from cxr_vit.metrics import expected_calibration_error
 from cxr_vit.inference import class_probs, pneumonia_probability, predict_logits
 from cxr_vit.preprocessing import get_cxr
 from transfer import row_model   # experiments/transfer.py

@@ -13,7 +13,7 @@ trained rows together. Each row is scored three ways, none of them the official 
 - sites: the validation images under the five simulated sites of `cxr_vit.robustness.SITES`.
 
 For each, AUROC and, at the model's stored threshold (fitted on held-out training patients), sensitivity,
-specificity and the specificity lost to threshold transfer (`cxr_vit.evaluate.threshold_transfer`: against a
+specificity and the specificity lost to threshold transfer (`cxr_vit.inference.threshold_transfer`: against a
 threshold set for that data at the sensitivity the stored one reached where it was chosen). The row goes into
 experiments/transfer.csv (a rerun replaces it); `minutes` is the training's wall time on this machine.
 """
@@ -32,7 +32,9 @@ from cxr_vit.model import load_model
 from cxr_vit.preprocessing import get_cxr, update_cxr
 from cxr_vit.probe import interpolate_weights
 from cxr_vit.robustness import SITES, robustness_table
-from cxr_vit.train import AugmentConfig, TrainConfig, XrayDataset, get_preset, pretrain, recalibrate, split_table, train
+from cxr_vit.augment import AugmentConfig, XrayDataset
+from cxr_vit.pretrain import pretrain
+from cxr_vit.train import TrainConfig, get_preset, recalibrate, split_table, train
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = dict(preset='cpu-convvit-3class', epochs=15, shift_frac=0.1)
