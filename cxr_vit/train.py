@@ -9,36 +9,34 @@ weights, together with the list of the patients that shaped the model."""
 
 # %% ../nbs/03_train.ipynb #0609471b
 from __future__ import annotations
-import argparse, json, logging, math, os, re, sys, time
+import argparse, json, logging, math, os, sys, time
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import torch
-import torch.nn.functional as F
-from transformers import EarlyStoppingCallback, PrinterCallback, Trainer, TrainerCallback, TrainingArguments, set_seed
-from transformers.trainer_utils import PREFIX_CHECKPOINT_DIR
+from transformers import EarlyStoppingCallback, PrinterCallback, Trainer, TrainingArguments, set_seed
 
-from .data import (SUBTYPES, DatasetError, check_leakage, hold_out_shift, parse_param, progress_bar, read_table,
+from .data import (SUBTYPES, DatasetError, check_leakage, hold_out_shift, parse_param, read_table,
                           split_patients, write_atomic)
-from .augment import AugmentConfig, BalancedSampler, XrayDataset, class_weights, undersample
+from .augment import AugmentConfig, XrayDataset, class_weights, undersample
 from .inference import (apply_temperature, choose_threshold, fit_shift_reference, fit_temperature, pneumonia_probability,
-                              predict_logits, threshold_transfer, viral_share)
+                              predict_logits, threshold_transfer)
 from .model import build_model, save_model
+from .trainer import (CSVLogCallback, CxrTrainer, EMACallback, ProgressBarCallback, compute_metrics,
+                             latest_checkpoint)
 from .probe import fit_probe, interpolate_weights
 from .preprocessing import REFERENCE_PREPROCESSING, get_cxr, make_preprocessing, update_cxr
 
 _log = logging.getLogger(__name__)
 
 # %% auto #0
-__all__ = ['BALANCE_MODES', 'CLASS_MODES', 'IMAGENET_NORM', 'TRAIN_PRESETS', 'LOG_COLUMNS', 'TrainConfig', 'get_preset',
-           'make_model', 'matched_crop_pct', 'compute_metrics', 'layer_id', 'param_groups', 'CSVLogCallback',
-           'read_log', 'ProgressBarCallback', 'EMACallback', 'distill_loss', 'CxrTrainer', 'training_args',
-           'latest_checkpoint', 'calibrate', 'transfer_report', 'model_table', 'recalibrate', 'training_table',
-           'hold_out_calibration', 'split_table', 'balanced_train', 'load_teacher', 'make_trainer', 'resume_point',
-           'train_resumable', 'probe_head', 'train', 'load_encoder', 'cli_train', 'history_tables', 'plot_history',
-           'train_stage', 'model_summary']
+__all__ = ['BALANCE_MODES', 'CLASS_MODES', 'IMAGENET_NORM', 'TRAIN_PRESETS', 'TrainConfig', 'get_preset', 'make_model',
+           'matched_crop_pct', 'training_args', 'calibrate', 'transfer_report', 'model_table', 'recalibrate',
+           'training_table', 'hold_out_calibration', 'split_table', 'balanced_train', 'load_teacher', 'make_trainer',
+           'resume_point', 'train_resumable', 'probe_head', 'train', 'load_encoder', 'cli_train', 'history_tables',
+           'plot_history', 'train_stage', 'model_summary']
 
 # %% ../nbs/03_train.ipynb #5a3c8508
 @dataclass
@@ -196,193 +194,6 @@ def matched_crop_pct(scale) -> float:
     mean_zoom = 2 * (hi - lo) / (hi ** 2 - lo ** 2)  # E[s^-1/2] for s uniform on [lo^2, hi^2]
     return round(1 / mean_zoom, 4)
 
-# %% ../nbs/03_train.ipynb #0b8a6974
-def _auroc(y, score) -> float:
-    from sklearn.metrics import roc_auc_score
-    return float(roc_auc_score(y, score)) if len(np.unique(y)) == 2 else float('nan')
-
-
-def compute_metrics(pred) -> dict:
-    "Pneumonia AUROC, accuracy, balanced accuracy, sensitivity, specificity from an `EvalPrediction` (class 0 = normal)."
-    logits = pred.predictions[0] if isinstance(pred.predictions, tuple) else pred.predictions
-    y = np.asarray(pred.label_ids).astype(int)
-    prob = torch.softmax(torch.as_tensor(np.asarray(logits, dtype=np.float32)), -1).numpy()
-    cls = prob.argmax(-1)
-    labels = CLASS_MODES['subtype' if prob.shape[1] == 3 else 'binary']      # class 0 is normal in both
-    p, yb, yhat = pneumonia_probability(prob, labels), (y != 0).astype(int), (cls != 0).astype(int)  # binary: any class but normal
-    sens = float((yhat[yb == 1] == 1).mean()) if (yb == 1).any() else float('nan')
-    spec = float((yhat[yb == 0] == 0).mean()) if (yb == 0).any() else float('nan')
-    out = dict(auroc=_auroc(yb, p), accuracy=float((yhat == yb).mean()), balanced_accuracy=(sens + spec) / 2,
-               sensitivity=sens, specificity=spec)
-    if prob.shape[1] == 3:  # normal / bacterial / viral: also the subtype among the pneumonias, and 3-class accuracy
-        pn = y > 0
-        out.update(viral_auroc=_auroc(y[pn] == 2, viral_share(prob[pn], CLASS_MODES['subtype'])),
-                   accuracy3=float((cls == y).mean()))
-    return out
-
-# %% ../nbs/03_train.ipynb #def3cb5b
-def layer_id(name: str, n_layers: int) -> int:
-    "Depth of a parameter: 0 for embeddings, i + 1 for encoder block i, n_layers + 1 for the rest (final norm, head)."
-    if m := re.search(r'(?:^|\.)(?:layers?|blocks)\.(\d+)\.', name): return int(m[1]) + 1
-    if 'embed' in name or name.endswith(('cls_token', 'pos_embed', 'mask_token')): return 0
-    return n_layers + 1
-
-# %% ../nbs/03_train.ipynb #a3de9b21
-def param_groups(model: torch.nn.Module, lr: float, weight_decay: float, layer_decay: float = 1.0,
-                 decay_all: bool = True) -> list[dict]:
-    "AdamW parameter groups: per depth when `layer_decay` < 1, weight decay on all or on 2-D weights only."
-    n_layers = getattr(model.config, 'num_hidden_layers', None) or 0
-    groups = {}
-    for name, p in model.named_parameters():
-        if not p.requires_grad: continue
-        depth = layer_id(name, n_layers) if layer_decay != 1 else 0
-        decay = decay_all or (p.ndim >= 2 and 'embed' not in name and not name.endswith(('cls_token', 'pos_embed')))
-        key = (depth, decay)
-        if key not in groups:
-            scale = layer_decay ** (n_layers + 1 - depth) if layer_decay != 1 else 1.0
-            groups[key] = dict(params=[], lr=lr * scale, weight_decay=weight_decay if decay else 0.0)
-        groups[key]['params'].append(p)
-    return [groups[k] for k in sorted(groups)]
-
-# %% ../nbs/03_train.ipynb #6400e8f0
-LOG_COLUMNS = ['step', 'epoch', 'key', 'value']
-
-
-class CSVLogCallback(TrainerCallback):
-    "Append every log record to `<output_dir>/log.csv` (`step,epoch,key,value`), on the main process."
-    def __init__(self, path=None): self.path = Path(path) if path else None
-
-    def _file(self, args) -> Path: return self.path or Path(args.output_dir)/'log.csv'
-
-    def on_train_begin(self, args, state, control, **kwargs):
-        f = self._file(args)
-        if not state.is_world_process_zero or not f.exists(): return
-        df = pd.read_csv(f)
-        if (df.step > state.global_step).any():  # resumed: drop what was logged after the checkpoint
-            write_atomic(f, df[df.step <= state.global_step].to_csv(index=False))
-
-    def on_log(self, args, state, control, logs=None, **kwargs):
-        if not state.is_world_process_zero or not logs: return
-        f = self._file(args)
-        rows = [f'{state.global_step},{state.epoch if state.epoch is not None else ""},{k},{float(v)!r}\n'
-                for k, v in logs.items() if isinstance(v, (int, float)) and k != 'epoch']
-        new = not f.exists()
-        f.parent.mkdir(parents=True, exist_ok=True)
-        with open(f, 'a') as fh:
-            fh.write((','.join(LOG_COLUMNS) + '\n' if new else '') + ''.join(rows))
-            fh.flush(); os.fsync(fh.fileno())
-
-# %% ../nbs/03_train.ipynb #8780cedc
-def read_log(path) -> pd.DataFrame:
-    "`log.csv` (a file or the folder holding it) as one row per step, a column per key (last value wins)."
-    path = Path(path)
-    df = pd.read_csv(path/'log.csv' if path.is_dir() else path)
-    wide = df.pivot_table(index='step', columns='key', values='value', aggfunc='last')
-    wide.insert(0, 'epoch', df.groupby('step').epoch.last())
-    return wide.reset_index().rename_axis(columns=None)
-
-# %% ../nbs/03_train.ipynb #20418447
-class ProgressBarCallback(TrainerCallback):
-    "Optimizer steps as a `cxr_vit.data.progress_bar` (the runner's terminal in a pipeline stage), on the main process."
-    bar = None
-    def on_train_begin(self, args, state, control, **kwargs):
-        if state.is_world_process_zero:
-            self.bar = progress_bar(total=state.max_steps, initial=state.global_step, desc='train', unit='step')
-    def on_step_end(self, args, state, control, **kwargs):
-        if self.bar is not None: self.bar.update(state.global_step - self.bar.n)
-    def on_train_end(self, args, state, control, **kwargs):
-        if self.bar is not None: self.bar.close(); self.bar = None
-
-# %% ../nbs/03_train.ipynb #1ba41940
-class EMACallback(TrainerCallback):
-    "An exponential moving average of the weights, saved in checkpoints and put into the model when training ends."
-    def __init__(self, decay: float): self.decay, self.shadow = decay, None
-
-    def _floats(self, model) -> dict: return {k: v for k, v in model.state_dict().items() if v.is_floating_point()}
-
-    def on_train_begin(self, args, state, control, model=None, **kwargs):
-        from safetensors.torch import load_file
-        saved = Path(args.output_dir)/f'{PREFIX_CHECKPOINT_DIR}-{state.global_step}'/'ema.safetensors'
-        if state.global_step and saved.exists(): self.shadow = load_file(saved)   # resumed: continue the same average
-        else: self.shadow = {k: v.detach().float().clone() for k, v in self._floats(model).items()}
-
-    @torch.no_grad()
-    def on_step_end(self, args, state, control, model=None, **kwargs):
-        d = min(self.decay, (1 + state.global_step) / (10 + state.global_step))
-        for k, v in self._floats(model).items(): self.shadow[k].mul_(d).add_(v.detach().float(), alpha=1 - d)
-
-    def on_save(self, args, state, control, **kwargs):
-        from safetensors.torch import save_file
-        ck = Path(args.output_dir)/f'{PREFIX_CHECKPOINT_DIR}-{state.global_step}'
-        if state.is_world_process_zero and ck.is_dir(): save_file(self.shadow, ck/'ema.safetensors')
-
-    @torch.no_grad()
-    def on_train_end(self, args, state, control, model=None, **kwargs):
-        for k, v in self._floats(model).items(): v.copy_(self.shadow[k].to(v.dtype))
-
-# %% ../nbs/03_train.ipynb #67fb0f0d
-def distill_loss(student_logits: torch.Tensor, teacher_logits: torch.Tensor, temperature: float = 2.0) -> torch.Tensor:
-    "Soft distillation (Hinton et al. 2015): KL(teacher || student) of the logits softened by `temperature`, times T^2, a batch mean."
-    T = float(temperature)
-    s, t = (z.float() / T for z in (student_logits, teacher_logits))
-    return F.kl_div(s.log_softmax(-1), t.log_softmax(-1), reduction='batchmean', log_target=True) * T * T
-
-# %% ../nbs/03_train.ipynb #4d3eb5e0
-class CxrTrainer(Trainer):
-    "`Trainer` with our loss (class weights, label smoothing, a teacher's soft targets), AdamW parameter groups and balanced sampler."
-    loss_is_scaled_for_ga = False  # compute_loss returns a batch mean: Trainer divides by grad_accum
-
-    def __init__(self, *args, cfg: TrainConfig, class_weight: torch.Tensor | None = None, teacher=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.cfg, self.class_weight = cfg, class_weight
-        self.model_accepts_loss_kwargs = False  # same, for transformers 4.x
-        self.teacher = teacher.to(self.args.device).eval().requires_grad_(False) if teacher is not None else None
-
-    def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
-        labels, teacher_x = inputs.pop('labels'), inputs.pop('teacher_pixel_values', None)
-        outputs = model(**inputs)
-        w = None if self.class_weight is None else self.class_weight.to(outputs.logits.device)
-        loss = F.cross_entropy(outputs.logits.float(), labels, weight=w, label_smoothing=self.cfg.label_smoothing)
-        if teacher_x is not None and self.teacher is not None:   # training rows only: validation is scored on the labels
-            with torch.no_grad(), torch.autocast(teacher_x.device.type, enabled=False):   # the teacher in its own precision
-                t = self.teacher(pixel_values=teacher_x.to(next(self.teacher.parameters()).dtype)).logits
-            kd = distill_loss(outputs.logits, t, self.cfg.distill_temperature)
-            loss = (1 - self.cfg.distill) * loss + self.cfg.distill * kd
-        return (loss, outputs) if return_outputs else loss
-
-    def create_optimizer(self, model=None):
-        if self.optimizer is None:
-            c = self.cfg
-            groups = param_groups(model or self.model, c.lr, c.weight_decay, c.layer_decay, c.decay_all)
-            self.optimizer = torch.optim.AdamW(groups, lr=c.lr, betas=tuple(c.betas), eps=c.eps, weight_decay=c.weight_decay)
-        return self.optimizer
-
-    # transformers 5 saves ViT checkpoints with the 4.x key names (for compatibility) but reloads them on resume and
-    # for load_best_model_at_end with a non-strict load_state_dict and the 5.x names: the encoder weights are
-    # silently *not* restored. We reload through from_pretrained (which renames keys) and load strictly.
-    def _plain_model(self) -> bool:
-        from transformers import PreTrainedModel
-        return isinstance(self.model, PreTrainedModel) and not (self.is_deepspeed_enabled or self.is_fsdp_enabled)
-
-    def _load_weights(self, checkpoint, model):
-        loaded = type(model).from_pretrained(checkpoint)
-        model.load_state_dict(loaded.state_dict(), strict=True)
-
-    def _load_from_checkpoint(self, resume_from_checkpoint, model=None):
-        if not self._plain_model(): return super()._load_from_checkpoint(resume_from_checkpoint, model)
-        self._load_weights(resume_from_checkpoint, self.model if model is None else model)
-
-    def _load_best_model(self):
-        if not self._plain_model(): return super()._load_best_model()
-        _log.info('loading the best checkpoint %s (%s = %s)', self.state.best_model_checkpoint,
-                 self.args.metric_for_best_model, self.state.best_metric)
-        self._load_weights(self.state.best_model_checkpoint, self.model)
-
-    def _get_train_sampler(self, train_dataset=None):
-        ds = train_dataset if train_dataset is not None else self.train_dataset
-        if self.cfg.balance == 'sampler': return BalancedSampler(ds.targets, self.cfg.seed)
-        return super()._get_train_sampler(train_dataset)
-
 # %% ../nbs/03_train.ipynb #79942f04
 def _report_to() -> list[str]:
     "TensorBoard when it is installed, else nothing (the CSV log is always written)."
@@ -414,15 +225,6 @@ def training_args(cfg: TrainConfig, output_dir, **kwargs) -> TrainingArguments:
     if not _has_accelerator():  # CPU only: say so, or accelerate neither autocasts bf16 nor runs DDP (gloo) on CPUs
         args.update(use_cpu=True, dataloader_pin_memory=False)
     return TrainingArguments(**{**args, **kwargs})
-
-# %% ../nbs/03_train.ipynb #f5270652
-def latest_checkpoint(output_dir) -> Path | None:
-    "The newest *complete* `checkpoint-N` in `output_dir` (one with trainer_state.json, written last), else None."
-    d = Path(output_dir)
-    if not d.is_dir(): return None
-    done = [p for p in d.glob(f'{PREFIX_CHECKPOINT_DIR}-*') if p.name.split('-')[-1].isdigit()
-            and (p/'trainer_state.json').exists()]
-    return max(done, key=lambda p: int(p.name.split('-')[-1]), default=None)
 
 # %% ../nbs/03_train.ipynb #ade79f94
 def calibrate(model, logits: np.ndarray, y: np.ndarray, method: str = 'youden', target: float = 0.95) -> dict:

@@ -21,7 +21,8 @@ from cxr_vit.data import LABELS
 from cxr_vit.model import register_preset
 from cxr_vit.preprocessing import make_cxr, make_preprocessing
 from cxr_vit.augment import AugmentConfig
-from cxr_vit.train import get_preset, read_log, train
+from cxr_vit.train import get_preset, train
+from cxr_vit.trainer import read_log
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -82,7 +83,8 @@ def eval_row(name: str, data: str, out: Path) -> dict:
     from cxr_vit.model import load_model
     from cxr_vit.preprocessing import get_cxr, update_cxr
     from cxr_vit.augment import XrayDataset
-    from cxr_vit.train import compute_metrics, matched_crop_pct
+    from cxr_vit.train import matched_crop_pct
+    from cxr_vit.trainer import compute_metrics
     what, base, how = EVAL_ROWS[name]
     cfg = json.loads((out/base/'train_config.json').read_text())
     model = load_model(out/base/'model')
