@@ -19,7 +19,7 @@ import pandas as pd
 import yaml
 from PIL import Image
 
-from .decode import XrayReadError, is_image_file, read_xray
+from .decode import XrayReadError, is_image_file, looks_like_image, read_xray
 
 _log = logging.getLogger(__name__)
 
@@ -27,9 +27,9 @@ _log = logging.getLogger(__name__)
 __all__ = ['LABELS', 'SUBTYPES', 'COLUMNS', 'PROGRESS_ENV', 'STAGE_ENV', 'parse_kermany_name', 'DatasetError', 'parse_label',
            'walk_images', 'read_folder', 'write_synthetic_image', 'read_manifest', 'read_npz', 'read_dataset',
            'sample_dir', 'split_patients', 'acquisition_series', 'hold_out_shift', 'LeakageError', 'file_digest',
-           'check_leakage', 'progress_bar', 'ScanReport', 'scan', 'format_scan', 'cli_scan', 'write_atomic',
-           'printable', 'save_table', 'load_table', 'versions', 'read_table', 'select_split', 'add_table_arguments',
-           'parse_param']
+           'check_leakage', 'progress_bar', 'ScanReport', 'printable', 'scan', 'NoImagesError', 'check_readable',
+           'format_scan', 'cli_scan', 'write_atomic', 'save_table', 'load_table', 'versions', 'read_table',
+           'select_split', 'add_table_arguments', 'parse_param']
 
 # %% ../nbs/01_data.ipynb #3e7496e1
 LABELS = ('normal', 'pneumonia')  # the binary task, in logit order (reference: NORMAL=0, PNEUMONIA=1)
@@ -86,7 +86,7 @@ def _folder_meta(rel_parts: tuple[str, ...]) -> tuple[str | None, str | None, st
 
 # %% ../nbs/01_data.ipynb #59a7eb28
 def walk_images(root) -> Iterator[Path]:
-    "Image files under `root` in sorted order: symlinked folders followed (each folder once), macOS clutter and hidden folders skipped."
+    "Image files under `root` in sorted order, by suffix or else by content (`looks_like_image`): symlinked folders followed (each folder once), macOS clutter and hidden folders skipped."
     seen = set()   # (also dangling links with an image suffix: reading them says what is wrong, nothing is skipped silently)
     for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
         st = os.stat(dirpath)
@@ -94,7 +94,7 @@ def walk_images(root) -> Iterator[Path]:
         seen.add((st.st_dev, st.st_ino))
         dirnames[:] = sorted(d for d in dirnames if d.lower() not in _SKIP_DIRS and not d.startswith('.'))
         for f in sorted(filenames):
-            if is_image_file(f): yield Path(dirpath)/f
+            if is_image_file(f) or (not f.startswith('.') and looks_like_image(Path(dirpath)/f)): yield Path(dirpath)/f   # by content too
 
 # %% ../nbs/01_data.ipynb #64e060b3
 def read_folder(root) -> pd.DataFrame:
@@ -400,6 +400,11 @@ def _inspect(path: str) -> tuple[str, str, str]:
     except XrayReadError as e: return '', '', str(e).removeprefix(f'{path}: ')
     except Exception as e: return '', '', f'{type(e).__name__}: {e}'
 
+# %% ../nbs/01_data.ipynb #f3bc0889
+def printable(text: str) -> str:
+    "`text` as any font or terminal can show it: bytes of a file name that are not UTF-8 become U+FFFD."
+    return str(text).encode('utf-8', 'surrogateescape').decode('utf-8', 'replace')
+
 # %% ../nbs/01_data.ipynb #f70464ba
 def scan(source=None, val_frac: float = 0.2, test_frac: float = 0.0, seed: int = 0,
          progress: bool | None = None, shift=None) -> ScanReport:
@@ -421,6 +426,19 @@ def scan(source=None, val_frac: float = 0.2, test_frac: float = 0.0, seed: int =
                       table.drop(columns=['size', 'mode', 'error']).reset_index(drop=True),
                       sizes.reset_index(drop=True), dup_groups, list(zip(bad.path, bad.error)), problems,
                       shift(list(good.path)) if shift else None)
+
+# %% ../nbs/01_data.ipynb #6f539928
+class NoImagesError(DatasetError):
+    "A dataset, folder or file list with no image that can be read: every command and stage stops on it, listing what it skipped."
+
+
+def check_readable(r: ScanReport, max_named: int = 5) -> ScanReport:
+    "`r` when it holds at least one readable image, else `NoImagesError` naming the source and the first skipped files with their reasons."
+    if len(r.table): return r
+    named = '; '.join(f'{printable(p)}: {why}' for p, why in r.unreadable[:max_named])
+    more = f' (and {len(r.unreadable) - max_named} more)' if len(r.unreadable) > max_named else ''
+    raise NoImagesError(f'{r.source}: no readable image' + (f'; {len(r.unreadable)} file(s) skipped: {named}{more}' if r.unreadable
+                        else '; no image files found (JPEG, PNG, DICOM or .npz)'))
 
 # %% ../nbs/01_data.ipynb #82431e07
 def format_scan(r: ScanReport) -> str:
@@ -474,11 +492,6 @@ def write_atomic(path, data: str | bytes) -> Path:
         os.replace(tmp, path)
     finally: tmp.unlink(missing_ok=True)   # after a failure: no temporary left behind
     return path
-
-# %% ../nbs/01_data.ipynb #f3bc0889
-def printable(text: str) -> str:
-    "`text` as any font or terminal can show it: bytes of a file name that are not UTF-8 become U+FFFD."
-    return str(text).encode('utf-8', 'surrogateescape').decode('utf-8', 'replace')
 
 # %% ../nbs/01_data.ipynb #1d6fb072
 def save_table(df: pd.DataFrame, path) -> Path:

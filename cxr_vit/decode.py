@@ -22,11 +22,11 @@ from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 _log = logging.getLogger(__name__)
 
 # %% auto #0
-__all__ = ['IMAGE_EXTS', 'DICOM_EXTS', 'PIL_FORMATS', 'MIN_SIDE', 'MAX_PIXELS', 'NPZ_SEP', 'XrayReadError', 'MissingFileError',
-           'EmptyFileError', 'NotAnImageError', 'CorruptImageError', 'TruncatedImageError', 'DecompressionBombError',
-           'MultiFrameError', 'TinyImageError', 'ConstantImageError', 'DicomError', 'NoPixelDataError',
-           'DicomCompressionError', 'NpzRefError', 'MissingDependencyError', 'is_image_file', 'read_xray', 'npz_ref',
-           'parse_npz_ref']
+__all__ = ['IMAGE_EXTS', 'DICOM_EXTS', 'PIL_FORMATS', 'MIN_SIDE', 'MAX_PIXELS', 'NPZ_SEP', 'IMAGE_MAGIC', 'XrayReadError',
+           'MissingFileError', 'EmptyFileError', 'NotAnImageError', 'CorruptImageError', 'TruncatedImageError',
+           'DecompressionBombError', 'MultiFrameError', 'TinyImageError', 'ConstantImageError', 'DicomError',
+           'NoPixelDataError', 'DicomCompressionError', 'NpzRefError', 'MissingDependencyError', 'is_image_file',
+           'looks_like_image', 'read_xray', 'npz_ref', 'parse_npz_ref']
 
 # %% ../nbs/00_decode.ipynb #75cd80b4
 class XrayReadError(ValueError):
@@ -66,6 +66,19 @@ def is_image_file(path) -> bool:
     name = Path(path).name
     if name.startswith('._') or name == '.DS_Store': return False
     return Path(name).suffix.lower() in IMAGE_EXTS
+
+# %% ../nbs/00_decode.ipynb #f080385c
+IMAGE_MAGIC = (b'\xff\xd8\xff', b'\x89PNG\r\n\x1a\n', b'BM', b'II*\x00', b'MM\x00*', b'GIF87a', b'GIF89a')
+
+
+def looks_like_image(path) -> bool:
+    "Do `path`'s first bytes say it is an image `read_xray` reads, whatever its name? (A file that cannot be opened: False.)"
+    name = Path(path).name
+    if name.startswith('._') or name == '.DS_Store': return False
+    try:
+        with open(path, 'rb') as f: head = f.read(132)
+    except OSError: return False
+    return head.startswith(IMAGE_MAGIC) or head[128:132] == b'DICM'
 
 # %% ../nbs/00_decode.ipynb #a92a0d14
 def _starts_with_dicom_tag(head: bytes) -> bool:

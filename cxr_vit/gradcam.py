@@ -207,6 +207,9 @@ def cli_explain(argv: Sequence[str] | None = None) -> int:
     try: a = p.parse_args(argv)
     except SystemExit as e: return e.code if isinstance(e.code, int) else 2   # --help: 0, usage error: 2
     target = int(a.target) if a.target.isdigit() else a.target
+    if next(iter(Paths(a.paths)), None) is None:             # as predict: nothing to explain is an error, not a success
+        print(f'cxr_vit explain: error: no image files in {a.paths}', file=sys.stderr)
+        return 1
     try:
         if a.batch_size < 1: raise ValueError(f'--batch-size {a.batch_size}: must be at least 1')
         if Path(a.out).exists() and not Path(a.out).is_dir(): raise ValueError(f'--out {a.out}: is a file; give a folder')

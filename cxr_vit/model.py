@@ -32,7 +32,7 @@ from transformers import (AutoConfig, AutoModelForImageClassification, AutoModel
 _log = logging.getLogger(__name__)
 
 from .data import LABELS
-from .preprocessing import (SHIFT_FILE, _check_cxr, _cxr_from_config, _preprocessing_from_config, _set_labels, get_cxr,
+from .preprocessing import (SHIFT_FILE, _check_cxr, check_settings, _cxr_from_config, _preprocessing_from_config, _set_labels, get_cxr,
                                    input_size, make_cxr, make_preprocessing, update_cxr)
 
 # %% auto #0
@@ -552,14 +552,18 @@ def _load_weights_file(path: Path, labels=None, **overrides) -> PreTrainedModel:
 # %% ../nbs/02_model.ipynb #14516ea9
 def _check_loaded_cxr(model: PreTrainedModel, src) -> None:
     "Validate the settings a loaded model carries against each other and its weights (never trusted as read)."
-    cxr = dict(model.config.cxr)
-    try:
-        cxr['preprocessing'] = make_preprocessing(**cxr['preprocessing'])
-        model.config.cxr = _check_cxr(cxr)
-    except (TypeError, ValueError, KeyError) as e: raise ValueError(f'{src}: bad model settings in config.json (cxr): {e}') from None
-    if len(cxr['labels']) != model.config.num_labels:
+    try: cxr = model.config.cxr = check_settings(model.config.cxr)
+    except ValueError as e: raise ValueError(f'{src}: bad model settings in config.json (cxr): {e}') from None
+    c, prep = model.config, cxr['preprocessing']
+    if len(cxr['labels']) != c.num_labels:
         raise ValueError(f"{src}: config.json names {len(cxr['labels'])} labels {cxr['labels']} for a head with "
-                         f"{model.config.num_labels} outputs")
+                         f"{c.num_labels} outputs")
+    if getattr(c, 'num_channels', prep['channels']) != prep['channels']:
+        raise ValueError(f"{src}: preprocessing.channels is {prep['channels']} but the weights take {c.num_channels} "
+                         "channel(s) (config.num_channels): set channels to match")
+    patch = getattr(c, 'patch_size', None)
+    if isinstance(patch, int) and min(input_size(prep)) < patch:
+        raise ValueError(f"{src}: preprocessing.image_size {prep['image_size']} is smaller than one {patch}-pixel patch")
 
 
 def _load_hf(src: str, labels=None, **kwargs) -> PreTrainedModel:

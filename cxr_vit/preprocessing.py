@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import json
 import logging
+import math
 import os
 from collections.abc import Sequence
 
@@ -28,9 +29,10 @@ from .decode import read_xray
 _log = logging.getLogger(__name__)
 
 # %% auto #0
-__all__ = ['RESIZE_POLICIES', 'INTENSITY_POLICIES', 'CROP_POLICIES', 'SHIFT_FILE', 'CXR_KEYS', 'EXPLAIN_METHODS',
-           'REFERENCE_PREPROCESSING', 'make_preprocessing', 'pair', 'input_size', 'make_cxr', 'get_cxr', 'update_cxr',
-           'body_box', 'geometry', 'image_uint8', 'normalize', 'preprocess']
+__all__ = ['RESIZE_POLICIES', 'INTENSITY_POLICIES', 'CROP_POLICIES', 'SHIFT_FILE', 'CXR_KEYS', 'MAX_IMAGE_SIZE',
+           'EXPLAIN_METHODS', 'REFERENCE_PREPROCESSING', 'check_number', 'make_preprocessing', 'pair', 'input_size',
+           'make_cxr', 'check_settings', 'get_cxr', 'update_cxr', 'body_box', 'geometry', 'image_uint8', 'normalize',
+           'preprocess']
 
 # %% ../nbs/01a_preprocessing.ipynb #54b4fb0f
 RESIZE_POLICIES = ('squash', 'crop', 'pad')
@@ -41,25 +43,49 @@ CXR_KEYS = ('version', 'name', 'source', 'labels', 'preprocessing', 'threshold',
             'class_prior', 'prior', 'train_patients', 'split', 'shift', 'explain', 'adapted')
 
 
+MAX_IMAGE_SIZE = 2048  # the largest input side a model may declare: one 2048 x 2048 film is 16 MB in fp32, a batch of 32 half a GB
+
+
+def check_number(field: str, v, lo: float | None = None, hi: float | None = None, *, above: bool = False,
+                 integer: bool = False) -> float | int:
+    "`v` as a finite number within [`lo`, `hi`] (`above`: strictly above `lo`), else a ValueError naming `field`, `v` and what is allowed."
+    allowed = ('a whole number' if integer else 'a number') + (f" {'>' if above else '>='} {lo}" if lo is not None else '') \
+        + (f"{' and' if lo is not None else ''} <= {hi}" if hi is not None else '')
+    if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
+        raise ValueError(f'{field} must be {allowed}, got {v!r}')
+    if isinstance(v, (float, np.floating)) and not math.isfinite(v): raise ValueError(f'{field} must be finite ({allowed}), got {v!r}')
+    if (integer and not float(v).is_integer()) or (lo is not None and (v <= lo if above else v < lo)) or (hi is not None and v > hi):
+        raise ValueError(f'{field} must be {allowed}, got {v!r}')
+    return int(v) if integer else float(v)
+
+
+def _choice(field: str, v, allowed: tuple):
+    if not (v is None or isinstance(v, str)) or v not in allowed: raise ValueError(f'{field} must be one of {allowed}, got {v!r}')
+    return v
+
+
 def make_preprocessing(image_size: int | Sequence[int] = 224, channels: int = 3,
                        mean: float | Sequence[float] = 0.5, std: float | Sequence[float] = 0.5,
                        resize: str = 'squash', crop_pct: float = 1.0, interpolation: str = 'bilinear',
                        intensity: str | None = None, crop: str | None = None) -> dict:
-    "A validated preprocessing dict; a scalar `mean`/`std` is repeated for every channel."
+    "A validated preprocessing dict; a scalar `mean`/`std` is repeated for every channel. A bad field is a ValueError naming it."
+    channels = check_number('channels', channels, integer=True)
     if channels not in (1, 3): raise ValueError(f'channels must be 1 or 3, got {channels}')
-    if resize not in RESIZE_POLICIES: raise ValueError(f'resize must be one of {RESIZE_POLICIES}, got {resize!r}')
-    if not 0 < crop_pct <= 1: raise ValueError(f'crop_pct must be in (0, 1], got {crop_pct}')
-    if intensity not in INTENSITY_POLICIES: raise ValueError(f'intensity must be one of {INTENSITY_POLICIES}, got {intensity!r}')
-    if crop not in CROP_POLICIES: raise ValueError(f'crop must be one of {CROP_POLICIES}, got {crop!r}')
-    InterpolationMode(interpolation)  # raises ValueError on an unknown name
-    size = int(image_size) if np.ndim(image_size) == 0 else [int(s) for s in image_size]
-    if min(np.atleast_1d(size)) <= 0 or np.size(size) not in (1, 2): raise ValueError(f'bad image_size {image_size!r}')
-    if np.size(size) == 2 and size[0] == size[1]: size = size[0]
-    mean, std = ([float(v)] * channels if np.ndim(v) == 0 else [float(x) for x in v] for v in (mean, std))
-    if len(mean) != channels or len(std) != channels or min(std) <= 0:
-        raise ValueError(f'need {channels} mean and positive std values, got mean={mean} std={std}')
+    resize, intensity, crop = (_choice(f, v, a) for f, v, a in (('resize', resize, RESIZE_POLICIES),
+                               ('intensity', intensity, INTENSITY_POLICIES), ('crop', crop, CROP_POLICIES)))
+    crop_pct = check_number('crop_pct', crop_pct, 0, 1, above=True)
+    _choice('interpolation', interpolation, tuple(m.value for m in InterpolationMode))
+    sides = image_size if isinstance(image_size, (list, tuple)) else [image_size]
+    if len(sides) not in (1, 2): raise ValueError(f'image_size must be one side or (height, width), got {image_size!r}')
+    size = [check_number('image_size', s, 1, MAX_IMAGE_SIZE, integer=True) for s in sides]
+    size = size[0] if len(size) == 1 or size[0] == size[1] else size
+    mean, std = ([v] * channels if not isinstance(v, (list, tuple)) else list(v) for v in (mean, std))
+    if len(mean) != channels or len(std) != channels:
+        raise ValueError(f'mean and std need {channels} value(s) each (one per channel), got mean={mean!r} std={std!r}')
+    mean = [check_number('mean', v) for v in mean]
+    std = [check_number('std', v, 0, above=True) for v in std]
     return dict(image_size=size, channels=channels, mean=mean, std=std, resize=resize,
-                crop_pct=float(crop_pct), interpolation=interpolation, intensity=intensity, crop=crop)
+                crop_pct=crop_pct, interpolation=interpolation, intensity=intensity, crop=crop)
 
 
 EXPLAIN_METHODS = ('gradcam', 'gradcam++', 'rollout', 'occlusion')   # cxr_vit.heatmaps.METHODS
@@ -88,28 +114,51 @@ def make_cxr(labels: Sequence[str] = LABELS, preprocessing: dict | None = None, 
 
 
 def _check_cxr(cxr: dict) -> dict:
-    "Validate a cxr dict: known keys, sane threshold/temperature, JSON-serialisable."
+    "Validate a cxr dict: known keys, each field's type, finiteness and range, JSON-serialisable; a ValueError names the field."
+    if not isinstance(cxr, dict): raise ValueError(f'cxr must be a dict of settings, got {type(cxr).__name__}')
     extra = set(cxr) - set(CXR_KEYS)
     if extra: raise ValueError(f'unknown cxr keys {sorted(extra)}; known: {CXR_KEYS}')
-    t, T = cxr.get('threshold'), cxr.get('temperature', 1.0)
-    if t is not None and not 0 <= t <= 1: raise ValueError(f'threshold must be in [0, 1], got {t}')
-    s = cxr.get('threshold_sensitivity')
-    if s is not None and not 0 <= s <= 1: raise ValueError(f'threshold_sensitivity must be in [0, 1], got {s}')
-    if not T > 0: raise ValueError(f'temperature must be > 0, got {T}')
+    labels = cxr.get('labels')
+    if (not isinstance(labels, list) or len(labels) < 2 or not all(isinstance(l, str) and l for l in labels)
+            or len(set(labels)) != len(labels)):
+        raise ValueError(f'labels must be a list of two or more distinct class names, got {labels!r}')
+    for k in ('threshold', 'threshold_sensitivity'):
+        if cxr.get(k) is not None: check_number(k, cxr[k], 0, 1)
+    check_number('temperature', cxr.get('temperature', 1.0), 0, 100, above=True)
     for k in ('class_prior', 'prior'):
         v = cxr.get(k)
-        if v is not None and (len(v) != len(cxr['labels']) or min(v) <= 0 or abs(sum(v) - 1) > 1e-6):
-            raise ValueError(f"{k} must be a positive probability for each of the labels {cxr['labels']}, got {v}")
+        if v is None: continue
+        if not isinstance(v, list) or len(v) != len(labels):
+            raise ValueError(f"{k} must be a positive probability for each of the labels {labels}, got {v!r}")
+        if abs(sum(check_number(k, x, 0, 1, above=True) for x in v) - 1) > 1e-6:
+            raise ValueError(f"{k} must be a positive probability for each of the labels {labels}, summing to 1, got {v!r}")
     if cxr.get('prior') is not None and cxr.get('class_prior') is None:
         raise ValueError('prior needs class_prior: the class mix the probabilities were calibrated at')
+    tp = cxr.get('train_patients')
+    if tp is not None and (not isinstance(tp, list) or not all(isinstance(p, str) for p in tp)):
+        raise ValueError(f'train_patients must be a list of patient ids (strings), got {type(tp).__name__}')
     sp = cxr.get('split')
     if sp is not None and (not isinstance(sp, dict) or set(sp) != {'val_frac', 'calib_frac', 'shift_frac', 'seed'}):
         raise ValueError(f"split must record val_frac, calib_frac, shift_frac and seed (how train split its data), got {sp!r}")
+    if sp is not None:
+        for k in ('val_frac', 'calib_frac', 'shift_frac'): check_number(f'split.{k}', sp[k], 0, 1)
+        check_number('split.seed', sp['seed'], integer=True)
     ex = cxr.get('explain')
-    if ex is not None and (not isinstance(ex, dict) or ex.get('method') not in EXPLAIN_METHODS or set(ex) - {'method', 'layer', 'why'}):
+    if ex is not None and (not isinstance(ex, dict) or ex.get('method') not in EXPLAIN_METHODS or set(ex) - {'method', 'layer', 'why'}
+                           or not all(isinstance(ex.get(k), (str, type(None))) for k in ('layer', 'why'))):
         raise ValueError(f"explain must name the heatmap method checked for the model (one of {EXPLAIN_METHODS}; optional layer, why), got {ex!r}")
-    json.dumps(cxr)  # raises TypeError if something is not JSON-serialisable
+    try: json.dumps(cxr, allow_nan=False)
+    except (TypeError, ValueError) as e: raise ValueError(f'cxr settings must be plain JSON (no NaN or infinity): {e}') from None
     return cxr
+
+# %% ../nbs/01a_preprocessing.ipynb #e0919ad5
+def check_settings(cxr: dict) -> dict:
+    "A model's `config.cxr` as read from a file, validated: the preprocessing rebuilt by `make_preprocessing`, then `_check_cxr`."
+    if not isinstance(cxr, dict) or not isinstance(cxr.get('preprocessing'), dict):
+        raise ValueError(f'cxr must be a dict with a preprocessing dict, got {cxr!r:.200}')
+    try: prep = make_preprocessing(**cxr['preprocessing'])
+    except TypeError as e: raise ValueError(f'preprocessing: {e}') from None    # an unknown or missing preprocessing field
+    return _check_cxr({**cxr, 'preprocessing': prep})
 
 # %% ../nbs/01a_preprocessing.ipynb #ee4c3a74
 def _cxr_from_config(config: PretrainedConfig, name: str | None = None) -> dict:

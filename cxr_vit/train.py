@@ -474,8 +474,10 @@ def cli_train(argv: list[str] | None = None) -> int:
             try: k, v = parse_param(kv)
             except argparse.ArgumentTypeError as e: raise ValueError(f'--set {e}, e.g. --set balance=weights') from None
             overrides[k] = v
-        kw = {'max_steps': a.max_steps, 'bf16': a.bf16, 'fp16': a.fp16, **overrides}   # --set wins
-        out = train(a.data, a.preset, a.model, a.epochs, a.out, a.resume, a.model_dir, **kw)
+        model, epochs = overrides.pop('model', a.model), overrides.pop('epochs', a.epochs)   # --set wins, also for
+        if isinstance(epochs, int) and not isinstance(epochs, bool): epochs = float(epochs)   # train's own arguments,
+        kw = {'max_steps': a.max_steps, 'bf16': a.bf16, 'fp16': a.fp16, **overrides}         # read as --epochs reads them
+        out = train(a.data, a.preset, model, epochs, a.out, a.resume, a.model_dir, **kw)
     except (HubUnavailableError, UnsafeCheckpointError) as e: print(f'cxr_vit train: {e}', file=sys.stderr); return 2
     except (KeyError, TypeError, ValueError, FileNotFoundError) as e:
         print(f'cxr_vit train: {e.args[0] if isinstance(e, KeyError) else e}', file=sys.stderr); return 2
