@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageChops, ImageFile, UnidentifiedImageError
 
 _log = logging.getLogger(__name__)
 
@@ -168,13 +168,23 @@ def _pil_to_l(path, im: Image.Image) -> Image.Image:
     "Any PIL mode to 'L' (see 'Modes' above for the choices)."
     if im.mode == 'L': return im.copy()
     if im.mode == 'P': im = im.convert('RGBA' if 'transparency' in im.info else 'RGB')
-    if im.mode in ('RGBA', 'LA', 'PA', 'RGBa', 'La'):  # composite on black: transparent = no signal (8-bit, in PIL)
-        return Image.alpha_composite(Image.new('RGBA', im.size, (0, 0, 0, 255)), im.convert('RGBA')).convert('L')
+    if im.mode in ('RGBA', 'LA', 'PA', 'RGBa', 'La'):  # composite on black: transparent = no signal. Gray x alpha / 255
+        rgba = im if im.mode == 'RGBA' else im.convert('RGBA')      # is that composite's luma (to a gray level), and it
+        return ImageChops.multiply(rgba.convert('L'), rgba.getchannel('A'))   # holds 8-bit gray copies, not RGBA ones
     if im.mode.startswith(('I', 'F')): return _array_to_l(path, np.asarray(im))  # 16/32-bit, float: min-max
     if im.mode in ('1', 'RGB'): return im.convert('L')
     return im.convert('RGB').convert('L')  # CMYK, YCbCr, LAB, HSV
 
 # %% ../nbs/00_decode.ipynb #083697c3
+_EXIF_TRANSPOSE = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
+                   5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+                   8: Image.Transpose.ROTATE_90}   # EXIF orientation -> the turn that shows the image upright (as ImageOps.exif_transpose)
+
+def _upright(src: Image.Image, gray: Image.Image) -> Image.Image:
+    "`gray` (decoded from `src`) turned as `src`'s EXIF orientation says."
+    t = _EXIF_TRANSPOSE.get(src.getexif().get(0x0112, 1))
+    return gray.transpose(t) if t is not None else gray
+
 def _read_pil(path: Path, max_pixels: int) -> Image.Image:
     try:
         im = Image.open(path, formats=PIL_FORMATS)
@@ -196,7 +206,7 @@ def _read_pil(path: Path, max_pixels: int) -> Image.Image:
         except Image.DecompressionBombError as e: raise DecompressionBombError(path, str(e)) from e
         except OSError as e: raise TruncatedImageError(path, f'{im.format} pixel data are truncated or damaged ({e})') from e
         except Exception as e: raise CorruptImageError(path, f'{im.format} pixel data are damaged ({e})') from e
-        try: return _pil_to_l(path, ImageOps.exif_transpose(im))
+        try: return _upright(im, _pil_to_l(path, im))    # turned after the conversion: on 8-bit gray, not on an RGBA copy
         except XrayReadError: raise
         except (ValueError, OSError) as e: raise CorruptImageError(path, f'cannot convert {im.format} mode {im.mode} to grayscale ({e})') from e
 
