@@ -112,6 +112,7 @@ def _dicom_cases() -> list[tuple[str, bytes, str, str]]:
         ('nopixels.dcm', dcm(u, pixels=False), 'DICOM without pixel data (a report)', 'NoPixelDataError'),
         ('j2k.dcm', dcm(u, ts=JPEG2000Lossless), 'JPEG 2000 DICOM whose pixel data no decoder can read', 'DicomError'),
         ('frames.dcm', dcm(np.stack([u, u, u]), frames=3), 'multi-frame DICOM', 'MultiFrameError'),
+        ('IM-0900-0001', dcm(u), 'DICOM export without a suffix (found by its content)', 'ok'),
     ]
 
 # %% ../nbs/09_reliability.ipynb #2088cf9e
