@@ -531,8 +531,13 @@ def train_stage(run_dir=None,          # pipeline run folder: train into run_dir
     else: out_dir = Path(output_dir) if output_dir else Path(tempfile.mkdtemp(prefix='cxr_stage_')); model_out = out_dir/'model'
     trained = train_model if train_model is not None else (preset is not None or model_dir is None)
     if not trained:
+        unused = {k: v for k, v in dict(model_name=model_name, epochs=epochs, max_steps=max_steps, bf16=bf16, resume=resume).items() if v is not None}
+        get_preset('tiny-test', **{k: v for k, v in unused.items() if k in ('epochs', 'max_steps', 'bf16')})   # out of range: an error, used or not
         lines = [f'not training: this run uses the model of 02_model ({model_dir}); pass a preset or train_model=True to train']
-        if show: print(lines[0])
+        if unused:
+            lines.append('not used, as nothing is trained: ' + ', '.join(f'{k}={v!r}' for k, v in unused.items()))
+            _log.warning(lines[-1])
+        if show: print('\n'.join(lines))
         return dict(model_path=Path(model_dir), trained=False, out_dir=out_dir, log_history=None, lines=lines)
     data, lines = read_table(data_csv or sample_dir()), []
     if not data.split.eq('train').any():   # e.g. the embedded sample, which is all validation patients
