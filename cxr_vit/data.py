@@ -25,11 +25,11 @@ _log = logging.getLogger(__name__)
 
 # %% auto #0
 __all__ = ['LABELS', 'SUBTYPES', 'COLUMNS', 'PROGRESS_ENV', 'STAGE_ENV', 'parse_kermany_name', 'DatasetError', 'parse_label',
-           'walk_images', 'read_folder', 'write_synthetic_image', 'read_manifest', 'read_npz', 'read_dataset',
-           'sample_dir', 'split_patients', 'acquisition_series', 'hold_out_shift', 'LeakageError', 'file_digest',
-           'check_leakage', 'progress_bar', 'ScanReport', 'printable', 'scan', 'NoImagesError', 'check_readable',
-           'format_scan', 'cli_scan', 'write_atomic', 'save_table', 'load_table', 'versions', 'read_table',
-           'select_split', 'add_table_arguments', 'parse_param']
+           'walk_images', 'skipped_files', 'read_folder', 'write_synthetic_image', 'read_manifest', 'read_npz',
+           'read_dataset', 'sample_dir', 'split_patients', 'acquisition_series', 'hold_out_shift', 'LeakageError',
+           'file_digest', 'check_leakage', 'progress_bar', 'ScanReport', 'printable', 'scan', 'NoImagesError',
+           'check_readable', 'format_scan', 'cli_scan', 'write_atomic', 'save_table', 'load_table', 'versions',
+           'read_table', 'select_split', 'add_table_arguments', 'parse_param']
 
 # %% ../nbs/01_data.ipynb #3e7496e1
 LABELS = ('normal', 'pneumonia')  # the binary task, in logit order (reference: NORMAL=0, PNEUMONIA=1)
@@ -85,16 +85,30 @@ def _folder_meta(rel_parts: tuple[str, ...]) -> tuple[str | None, str | None, st
     return label, subtype, split
 
 # %% ../nbs/01_data.ipynb #59a7eb28
-def walk_images(root) -> Iterator[Path]:
-    "Image files under `root` in sorted order, by suffix or else by content (`looks_like_image`): symlinked folders followed (each folder once), macOS clutter and hidden folders skipped."
-    seen = set()   # (also dangling links with an image suffix: reading them says what is wrong, nothing is skipped silently)
+def _walk_files(root) -> Iterator[Path]:
+    "Every file under `root` in sorted order: symlinked folders followed (each folder once), macOS clutter and hidden folders skipped."
+    seen = set()
     for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
         st = os.stat(dirpath)
         if (st.st_dev, st.st_ino) in seen: dirnames[:] = []; continue   # a link back into the tree: walked already
         seen.add((st.st_dev, st.st_ino))
         dirnames[:] = sorted(d for d in dirnames if d.lower() not in _SKIP_DIRS and not d.startswith('.'))
-        for f in sorted(filenames):
-            if is_image_file(f) or (not f.startswith('.') and looks_like_image(Path(dirpath)/f)): yield Path(dirpath)/f   # by content too
+        yield from (Path(dirpath)/f for f in sorted(filenames))
+
+
+def _is_image(path: Path) -> bool:   # by name, else (a visible file) by content
+    return is_image_file(path) or (not path.name.startswith('.') and looks_like_image(path))
+
+
+def walk_images(root) -> Iterator[Path]:
+    "Image files under `root` in sorted order, by suffix or else by content (`looks_like_image`); see `_walk_files`."
+    return (p for p in _walk_files(root) if _is_image(p))   # (dangling links with an image suffix too: reading them says what is wrong)
+
+
+def skipped_files(root) -> list[tuple[str, str]]:
+    "(path, reason) for the files under `root` that `walk_images` leaves out: neither named nor made like an image."
+    return [(str(p), f"not an image ({p.suffix or 'no suffix'}; its first bytes are not JPEG, PNG, BMP, TIFF, GIF or DICOM)")
+            for p in _walk_files(root) if not p.name.startswith('.') and not _is_image(p)]
 
 # %% ../nbs/01_data.ipynb #64e060b3
 def read_folder(root) -> pd.DataFrame:
@@ -348,6 +362,7 @@ class ScanReport:
     unreadable: list
     problems: list = field(default_factory=list)
     shift: dict | None = None      # how the readable images lie against a model's training images (`scan(shift=...)`)
+    skipped: list = field(default_factory=list)   # (path, reason): files in a dataset folder that are not images
 
     @property
     def counts(self) -> pd.DataFrame:
@@ -381,7 +396,7 @@ class ScanReport:
                     counts=self.counts.to_dict('records'), sizes=self.sizes.to_dict('records'),
                     duplicates=self.duplicates, unreadable=[dict(path=p, error=e) for p, e in self.unreadable],
                     split=self.split.to_dict('records'), split_overlap_patients=self.overlap, problems=self.problems,
-                    shift=self.shift)
+                    shift=self.shift, skipped=[dict(path=p, reason=r) for p, r in self.skipped])
 
 # %% ../nbs/01_data.ipynb #242b2fef
 def _source_mode(path: str) -> str:
@@ -422,10 +437,11 @@ def scan(source=None, val_frac: float = 0.2, test_frac: float = 0.0, seed: int =
     table = split_patients(good.rename(columns={'split': 'source_split'}).assign(split=good.split), val_frac, test_frac, seed)
     try: check_leakage(table, digests=table.digest)
     except LeakageError as e: problems.append(str(e))
+    root = Path(source).expanduser() if source is not None else sample_dir()
     return ScanReport(str(source if source is not None else sample_dir()),
                       table.drop(columns=['size', 'mode', 'error']).reset_index(drop=True),
                       sizes.reset_index(drop=True), dup_groups, list(zip(bad.path, bad.error)), problems,
-                      shift(list(good.path)) if shift else None)
+                      shift(list(good.path)) if shift else None, skipped_files(root) if root.is_dir() else [])
 
 # %% ../nbs/01_data.ipynb #6f539928
 class NoImagesError(DatasetError):
@@ -438,7 +454,8 @@ def check_readable(r: ScanReport, max_named: int = 5) -> ScanReport:
     named = '; '.join(f'{printable(p)}: {why}' for p, why in r.unreadable[:max_named])
     more = f' (and {len(r.unreadable) - max_named} more)' if len(r.unreadable) > max_named else ''
     raise NoImagesError(f'{r.source}: no readable image' + (f'; {len(r.unreadable)} file(s) skipped: {named}{more}' if r.unreadable
-                        else '; no image files found (JPEG, PNG, DICOM or .npz)'))
+                        else '; no image files found (JPEG, PNG, DICOM or .npz)')
+                        + (f'; {len(r.skipped)} other file(s) are not images, e.g. {printable(r.skipped[0][0])}' if r.skipped else ''))
 
 # %% ../nbs/01_data.ipynb #82431e07
 def format_scan(r: ScanReport) -> str:
@@ -454,6 +471,8 @@ def format_scan(r: ScanReport) -> str:
              '', f'duplicate groups (byte-identical): {len(r.duplicates)}']
     lines += [f'  {" = ".join(Path(p).name for p in g)}' for g in r.duplicates[:10]]
     lines += ['', f'unreadable files: {len(r.unreadable)}'] + [f'  {p}: {e}' for p, e in r.unreadable]
+    lines += ['', f'other files, not images (skipped): {len(r.skipped)}'] + [f'  {p}: {why}' for p, why in r.skipped[:20]]
+    lines += [f'  ... and {len(r.skipped) - 20} more'] if len(r.skipped) > 20 else []
     lines += ['', 'proposed patient-level split:', r.split.to_string(index=False),
               f'patients in more than one split: {r.overlap}']
     lines += [f'PROBLEM: {p}' for p in r.problems]
