@@ -11,7 +11,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def run(nb: Path, extra: list[str]):
     t = time.time()
-    p = subprocess.run(['nbdev-test', str(nb), *extra], cwd=ROOT, capture_output=True, text=True)
+    try: p = subprocess.run(['nbdev-test', str(nb), *extra], cwd=ROOT, capture_output=True, text=True)
+    except FileNotFoundError: return str(nb.relative_to(ROOT/'nbs')), False, 0.0, 'nbdev-test not found: pip install -e ".[dev]"'
     return str(nb.relative_to(ROOT/'nbs')), p.returncode == 0, time.time() - t, p.stdout + p.stderr
 
 

@@ -13,12 +13,12 @@ fail() { echo "FAIL: $1"; failed=$((failed + 1)); }
 skip() { echo "SKIP: $1"; skipped=$((skipped + 1)); }
 
 before_lib=$(git diff --no-ext-diff -- cxr_vit; git ls-files --others --exclude-standard -- cxr_vit)
-nbdev-export
+if ! nbdev-export; then fail "nbdev-export did not run (pip install -e \".[dev]\" installs it)"; fi
 after_lib=$(git diff --no-ext-diff -- cxr_vit; git ls-files --others --exclude-standard -- cxr_vit)
 if [ "$before_lib" != "$after_lib" ]; then fail "nbdev-export changed cxr_vit/: commit the exported library"; git status --short -- cxr_vit
 else ok "nbdev-export leaves cxr_vit/ unchanged"; fi
 before_nbs=$(git diff --no-ext-diff -- nbs)
-nbdev-clean
+if ! nbdev-clean; then fail "nbdev-clean did not run"; fi
 after_nbs=$(git diff --no-ext-diff -- nbs)
 if [ "$before_nbs" != "$after_nbs" ]; then fail "nbdev-clean changed nbs/: commit clean notebooks"; git status --short -- nbs
 else ok "notebooks are clean"; fi
@@ -26,8 +26,10 @@ if python tools/readme.py --check; then ok "README.md matches nbs/index.ipynb"; 
 if python tools/check_layers.py; then ok "no upward imports"; else fail "layers"; fi
 
 # every notebook: nbtest.py prints `PASS name` / `FAIL name` lines
-nb_log=$(mktemp); python tools/nbtest.py "$@" 2>&1 | tee "$nb_log"
-passed=$((passed + $(grep -c '^PASS ' "$nb_log"))); failed=$((failed + $(grep -c '^FAIL ' "$nb_log"))); rm -f "$nb_log"
+nb_log=$(mktemp); python tools/nbtest.py "$@" 2>&1 | tee "$nb_log"; nb_rc=${PIPESTATUS[0]}
+passed=$((passed + $(grep -c '^PASS ' "$nb_log"))); failed=$((failed + $(grep -c '^FAIL ' "$nb_log")))
+if [ "$nb_rc" != 0 ] && ! grep -q '^FAIL ' "$nb_log"; then fail "tools/nbtest.py stopped (exit $nb_rc) before naming a notebook"; fi
+rm -f "$nb_log"
 
 # the browser test needs Debian's chromium and chromium-driver: installed here as root with apt, as .ci/run does
 if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
