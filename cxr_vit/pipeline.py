@@ -8,12 +8,13 @@ from the modules that do the work only when called."""
 
 # %% ../nbs/06_pipeline.ipynb #ce860bde
 from __future__ import annotations
-import argparse, ast, base64, contextlib, copy, datetime as dt, html, importlib, json, logging, os, re
+import argparse, ast, contextlib, copy, datetime as dt, importlib, json, logging, os, re
 import subprocess, sys, tempfile, time
-from html.parser import HTMLParser
 from pathlib import Path
 
 import yaml
+
+from .report import export_html, write_run_report
 
 import cxr_vit
 
@@ -22,8 +23,8 @@ _log = logging.getLogger('cxr_vit.pipeline')
 # %% auto #0
 __all__ = ['STAGES', 'ARTIFACTS', 'REPORT_TAG', 'COMMANDS', 'find_nbs_dir', 'stage_notebook', 'declared_params', 'check_params',
            'stage_params', 'git_info', 'write_json_atomic', 'report_notebook', 'StageError', 'new_run_dir',
-           'external_resources', 'export_html', 'write_run_report', 'RunLockedError', 'run_lock', 'export_run_html',
-           'run_pipeline', 'cli_data_scan', 'load_config', 'cli_params', 'main']
+           'RunLockedError', 'run_lock', 'export_run_html', 'run_pipeline', 'cli_data_scan', 'load_config',
+           'cli_params', 'main']
 
 # %% ../nbs/06_pipeline.ipynb #777e62aa
 STAGES: list[str] = ['01_data', '02_model', '03_train', '04_evaluate', '05_gradcam']
@@ -265,165 +266,6 @@ def _execute(stage, report_nb, run_dir, params, kernel_name, label) -> None:
         if kernel.get('interrupted'): raise KeyboardInterrupt from None
         raise StageError(stage, out, ename=type(e).__name__, evalue=str(e)) from e
 
-
-# %% ../nbs/06_pipeline.ipynb #2cbfabd2
-_OFFLINE_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
-{%- block html_head_js -%}<style>details.cxr-code > summary {color: #888; font-size: 85%; cursor: pointer; margin: 2px 0 2px 8px}</style>{%- endblock html_head_js -%}
-{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
-{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
-{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
-{%- block input_group -%}<details class="cxr-code"><summary>code</summary>{{ super() }}</details>{%- endblock input_group -%}
-"""
-_REMOTE = re.compile(r"^\s*(?:https?:)?//", re.I)
-_CSS_REMOTE = re.compile(r"""(?:url\(\s*["']?|@import\s+["']?)((?:https?:)?//[^"')\s]+)""", re.I)
-
-
-class _ResourceParser(HTMLParser):
-    "Collects what a page would fetch: src/data/poster/srcset of any tag, <link href>, CSS url()/@import."
-    def __init__(self):
-        super().__init__(); self.urls, self._in_style = [], False
-    def handle_starttag(self, tag, attrs):
-        a = {k: v or '' for k, v in attrs}
-        self.urls += [v for k, v in a.items() if k in ('src', 'data', 'poster') and _REMOTE.match(v)]
-        self.urls += [u.split()[0] for u in a.get('srcset', '').split(',') if _REMOTE.match(u)]
-        if tag == 'link' and _REMOTE.match(a.get('href', '')): self.urls.append(a['href'])
-        self.urls += _CSS_REMOTE.findall(a.get('style', ''))
-        self._in_style = self._in_style or tag == 'style'
-    def handle_endtag(self, tag):
-        if tag == 'style': self._in_style = False
-    def handle_data(self, data):
-        if self._in_style: self.urls += _CSS_REMOTE.findall(data)
-
-
-def external_resources(page: str) -> list[str]:
-    "URLs a page would load from the network (scripts, images, stylesheets, fonts); text and <a> links don't count."
-    p = _ResourceParser(); p.feed(page); p.close()
-    return p.urls
-
-# %% ../nbs/06_pipeline.ipynb #3768b704
-def export_html(executed_notebooks, out_dir) -> list[Path]:
-    "Self-contained HTML (images inlined, no CDN scripts, code folded) of each notebook, written atomically to `out_dir`."
-    from jinja2 import DictLoader
-    from nbconvert import HTMLExporter
-    from cxr_vit.data import write_atomic
-    quiet = logging.getLogger('cxr_vit.pipeline.nbconvert')  # nbconvert warns about every figure without alt text
-    quiet.setLevel(logging.ERROR)
-    ex = HTMLExporter(template_name='lab', extra_loaders=[DictLoader({'cxr_offline.html.j2': _OFFLINE_TEMPLATE})],
-                      template_file='cxr_offline.html.j2', embed_images=True, log=quiet)
-    out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for nb in map(Path, executed_notebooks):
-        if not nb.is_file(): raise FileNotFoundError(f"{nb}: no such notebook")
-        page, _ = ex.from_filename(str(nb))
-        if ext := external_resources(page): _log.warning("%s: HTML still loads %s", nb, ext[:3])
-        written.append(write_atomic(out/f'{nb.stem}.html', page))
-    return written
-
-# %% ../nbs/06_pipeline.ipynb #c123a870
-_CSS = """body {font: 15px/1.45 system-ui, sans-serif; max-width: 1100px; margin: 24px auto; padding: 0 16px; color: #222}
-table {border-collapse: collapse; margin: 8px 0} td, th {border: 1px solid #ccc; padding: 3px 8px; text-align: left}
-th {background: #f3f3f3} code {background: #f3f3f3; padding: 0 3px} .failed {color: #b00} .ok {color: #070}
-figure {display: inline-block; margin: 6px; vertical-align: top} figure img {max-width: 520px} figcaption {font-size: 85%; color: #555}"""
-
-
-def _table(head: list, rows: list) -> str:
-    "An HTML table (cells escaped)."
-    tr = lambda cells, tag: '<tr>' + ''.join(f'<{tag}>{html.escape(str(c))}</{tag}>' for c in cells) + '</tr>'
-    return '<table>' + tr(head, 'th') + ''.join(tr(r, 'td') for r in rows) + '</table>'
-
-
-def _figure(path: Path, caption: str) -> str:
-    "A PNG inlined as a figure ('' when the file is missing)."
-    if not path.is_file(): return ''
-    data = base64.b64encode(path.read_bytes()).decode()
-    return f'<figure><img alt="{html.escape(caption)}" src="data:image/png;base64,{data}"><figcaption>{html.escape(caption)}</figcaption></figure>'
-
-
-def _read_json(path: Path) -> dict | None:
-    try: return json.loads(path.read_text())
-    except (OSError, ValueError): return None
-
-
-# %% ../nbs/06_pipeline.ipynb #b5da2fe0
-def _stages_html(run: Path, m: dict) -> str:
-    "The stages with status, seconds and links to their HTML and executed notebook."
-    link = lambda f: f'<a href="{html.escape(f)}">{html.escape(f)}</a>' if (run/f).is_file() else ''
-    rows = [f"<tr><td>{html.escape(s)}</td><td class=\"{html.escape(r.get('status', ''))}\">{html.escape(r.get('status', ''))}</td>"
-            f"<td>{r.get('seconds', '')}</td><td>{link(f'html/{s}.html')}</td><td>{link(f'{s}.ipynb')}</td></tr>"
-            for s, r in m.get('stages', {}).items()]
-    return ('<h2>Stages</h2><table><tr><th>stage</th><th>status</th><th>seconds</th><th>report</th><th>executed notebook</th></tr>'
-            + ''.join(rows) + '</table>')
-
-
-def _data_html(run: Path) -> str:
-    scan = _read_json(run/'scan.json')
-    if scan is None: return ''
-    out = (f"<h2>Data</h2><p><code>{html.escape(str(scan['source']))}</code>: {scan['readable']:,} readable images of "
-           f"{scan['patients']:,} patients; {len(scan['unreadable'])} unreadable, {len(scan['duplicates'])} group(s) of "
-           f"byte-identical files.</p>")
-    if (run/'data.csv').is_file():
-        from cxr_vit.data import load_table
-        d = load_table(run/'data.csv')
-        g = d.assign(split=d.split.fillna('-')).groupby(['split', 'label'])
-        out += _table(['split', 'label', 'images', 'patients'], [[*k, n, p] for (k, n), p in zip(g.size().items(), g.patient.nunique())])
-    return out
-
-
-def _model_html(run: Path) -> str:
-    cfg = _read_json(run/'model'/'config.json')
-    if not cfg or 'cxr' not in cfg: return ''
-    c, fmt = cfg['cxr'], lambda v: '-' if v is None else f'{v:.4g}'
-    return (f"<h2>Model</h2><p><code>{html.escape(str(c.get('name')))}</code>: labels {html.escape(', '.join(c.get('labels', [])))}, "
-            f"input {c.get('preprocessing', {}).get('image_size')} px, threshold {fmt(c.get('threshold'))}, temperature "
-            f"{fmt(c.get('temperature'))}, {len(c.get('train_patients') or []):,} training and calibration patients.</p>")
-
-
-def _metrics_html(run: Path) -> str:
-    mj = _read_json(run/'metrics.json')
-    if mj is None: return ''
-    from cxr_vit.evaluate import headline, shift_lines
-    meta = mj.get('meta', {})
-    out = (f"<h2>Results</h2><p>{meta.get('n_images', 0):,} images of {meta.get('n_patients', 0):,} patients (split "
-           f"{html.escape(', '.join(map(str, meta.get('data', {}).get('splits') or ['-'])))}); 95% CIs: "
-           f"{html.escape(str(meta.get('ci_method', '')))}.</p>") + headline(mj).to_html()
-    cal, vb = mj.get('calibration') or {}, (mj.get('multiclass') or {}).get('viral_vs_bacterial')
-    if cal.get('ece_after') is not None:
-        out += f"<p>ECE ({cal['n_bins']} bins): {cal['ece_before']:.3f} before, {cal['ece_after']:.3f} after temperature {cal['temperature']:.3g}.</p>"
-    if vb and vb.get('auroc') is not None:
-        out += (f"<p>Bacterial vs viral AUROC {vb['auroc']:.3f} ({vb['ci_low']:.3f}-{vb['ci_high']:.3f}) on "
-                f"{vb['n_bacterial']} bacterial and {vb['n_viral']} viral images.</p>")
-    out += ''.join(f'<p>{html.escape(line[0].upper() + line[1:])}.</p>' for line in shift_lines(meta))
-    figs = [('roc_curve', 'ROC curve'), ('reliability_diagram', 'reliability diagram'), ('confusion_matrix', 'confusion matrices'),
-            ('confusion_matrix_3class', 'normal / bacterial / viral')]
-    return out + ''.join(_figure(run/f'{f}.png', cap) for f, cap in figs)
-
-
-def _gradcam_html(run: Path) -> str:
-    ck = _read_json(run/'gradcam'/'checks.json')
-    if ck is None: return ''
-    fa = ck.get('faithfulness', {})
-    rows = [[k, v.get('map'), v.get('random')] for k, v in fa.items()]
-    return (f"<h2>Grad-CAM</h2><p>{html.escape(ck['method'])} maps; checks on {ck['n_images']} images: "
-            f"{ck['thorax_share']:.0%} of the heatmap mass in the central thorax region ({ck['thorax_area']:.0%} of the area), "
-            f"{ck['outside_share']:.0%} outside the body ({ck['outside_area']:.0%} of the area).</p>"
-            + _table(['faithfulness', 'maps', 'random maps'], rows) + _figure(run/'gradcam'/'gallery.png', 'gallery')
-            + _figure(run/'gradcam'/'randomization.png', 'model randomization check'))
-
-
-def write_run_report(run_dir: Path | str) -> Path:
-    "Write `run_dir/report.html`: the run on one page (stages, data, model, headline metrics, figures), offline."
-    from cxr_vit.data import write_atomic
-    run = Path(run_dir)
-    m = _load_manifest(run/'run.json')
-    v, g = m.get('versions', {}), m.get('git') or {}
-    status = m.get('status', '?')
-    head = (f"<h1>cxr_vit run <code>{html.escape(m.get('name', run.name))}</code></h1><p>status "
-            f"<b class=\"{'ok' if status == 'ok' else 'failed'}\">{html.escape(status)}</b>, started {html.escape(str(m.get('created', '')))}; "
-            f"<code>{html.escape(' '.join(map(str, m.get('command', []))))}</code>; cxr_vit {v.get('cxr_vit')}, torch {v.get('torch')}, "
-            f"transformers {v.get('transformers')}" + (f", git {g['commit'][:10]}{' (uncommitted changes)' if g.get('dirty') else ''}" if g.get('commit') else '') + '</p>')
-    body = head + _stages_html(run, m) + _data_html(run) + _model_html(run) + _metrics_html(run) + _gradcam_html(run)
-    page = f'<!doctype html><html><head><meta charset="utf-8"><title>cxr_vit run {html.escape(run.name)}</title><style>{_CSS}</style></head><body>{body}</body></html>'
-    return write_atomic(run/'report.html', page)
 
 # %% ../nbs/06_pipeline.ipynb #c74c5e13
 class RunLockedError(RuntimeError):

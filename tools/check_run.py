@@ -16,7 +16,8 @@ from sklearn.metrics import roc_auc_score
 
 from cxr_vit.data import COLUMNS, read_dataset
 from cxr_vit.evaluate import HEADLINE
-from cxr_vit.pipeline import REPORT_TAG, STAGES, external_resources
+from cxr_vit.pipeline import REPORT_TAG, STAGES
+from cxr_vit.report import external_resources
 
 RUN_TAGS = {REPORT_TAG, 'parameters', 'injected-parameters'}
 
