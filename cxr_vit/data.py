@@ -438,7 +438,7 @@ def scan(source=None, val_frac: float = 0.2, test_frac: float = 0.0, seed: int =
     try: check_leakage(table, digests=table.digest)
     except LeakageError as e: problems.append(str(e))
     root = Path(source).expanduser() if source is not None else sample_dir()
-    return ScanReport(str(source if source is not None else sample_dir()),
+    return ScanReport(str(source if source is not None else root),
                       table.drop(columns=['size', 'mode', 'error']).reset_index(drop=True),
                       sizes.reset_index(drop=True), dup_groups, list(zip(bad.path, bad.error)), problems,
                       shift(list(good.path)) if shift else None, skipped_files(root) if root.is_dir() else [])

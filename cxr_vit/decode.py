@@ -22,11 +22,11 @@ from PIL import Image, ImageChops, ImageFile, UnidentifiedImageError
 _log = logging.getLogger(__name__)
 
 # %% auto #0
-__all__ = ['IMAGE_EXTS', 'DICOM_EXTS', 'PIL_FORMATS', 'MIN_SIDE', 'MAX_PIXELS', 'NPZ_SEP', 'IMAGE_MAGIC', 'XrayReadError',
-           'MissingFileError', 'EmptyFileError', 'NotAnImageError', 'CorruptImageError', 'TruncatedImageError',
-           'DecompressionBombError', 'MultiFrameError', 'TinyImageError', 'ConstantImageError', 'DicomError',
-           'NoPixelDataError', 'DicomCompressionError', 'NpzRefError', 'MissingDependencyError', 'is_image_file',
-           'looks_like_image', 'read_xray', 'npz_ref', 'parse_npz_ref']
+__all__ = ['IMAGE_EXTS', 'DICOM_EXTS', 'PIL_FORMATS', 'MIN_SIDE', 'MAX_PIXELS', 'NPZ_SEP', 'XrayReadError', 'MissingFileError',
+           'EmptyFileError', 'NotAnImageError', 'CorruptImageError', 'TruncatedImageError', 'DecompressionBombError',
+           'MultiFrameError', 'TinyImageError', 'ConstantImageError', 'DicomError', 'NoPixelDataError',
+           'DicomCompressionError', 'NpzRefError', 'MissingDependencyError', 'is_image_file', 'read_xray',
+           'looks_like_image', 'npz_ref', 'parse_npz_ref']
 
 # %% ../nbs/00_decode.ipynb #75cd80b4
 class XrayReadError(ValueError):
@@ -61,24 +61,13 @@ MAX_PIXELS = 8192 * 8192     # default `max_pixels`: a generous 8k square (real 
 NPZ_SEP = '::'               # 'file.npz::key/index' names one image inside a MedMNIST archive
 
 # %% ../nbs/00_decode.ipynb #3406a03e
+def _is_clutter(name: str) -> bool: return name.startswith('._') or name == '.DS_Store'   # macOS AppleDouble and folder files
+
+
 def is_image_file(path) -> bool:
     "Does `path`'s suffix say it is an image `read_xray` reads? (macOS '._*' and '.DS_Store' files never are.)"
     name = Path(path).name
-    if name.startswith('._') or name == '.DS_Store': return False
-    return Path(name).suffix.lower() in IMAGE_EXTS
-
-# %% ../nbs/00_decode.ipynb #f080385c
-IMAGE_MAGIC = (b'\xff\xd8\xff', b'\x89PNG\r\n\x1a\n', b'BM', b'II*\x00', b'MM\x00*', b'GIF87a', b'GIF89a')
-
-
-def looks_like_image(path) -> bool:
-    "Do `path`'s first bytes say it is an image `read_xray` reads, whatever its name? (A file that cannot be opened: False.)"
-    name = Path(path).name
-    if name.startswith('._') or name == '.DS_Store': return False
-    try:
-        with open(path, 'rb') as f: head = f.read(132)
-    except OSError: return False
-    return head.startswith(IMAGE_MAGIC) or head[128:132] == b'DICM'
+    return not _is_clutter(name) and Path(name).suffix.lower() in IMAGE_EXTS
 
 # %% ../nbs/00_decode.ipynb #a92a0d14
 def _starts_with_dicom_tag(head: bytes) -> bool:
@@ -155,13 +144,26 @@ _SIGNATURES = [(b'\xff\xd8\xff', 'JPEG'), (b'\x89PNG\r\n\x1a\n', 'PNG'), (b'GIF8
                (b'II*\x00', 'TIFF'), (b'MM\x00*', 'TIFF'), (b'RIFF', 'RIFF/WebP'), (b'%PDF', 'PDF'), (b'PK\x03\x04', 'ZIP'),
                (b'\x00\x00\x00\x0cjP', 'JPEG 2000'), (b'<', 'HTML/XML')]
 
+def _kind(head: bytes) -> str | None:
+    "The format a file's first bytes `head` announce by their magic number (`_SIGNATURES`), if any."
+    return next((kind for magic, kind in _SIGNATURES if head.startswith(magic)), None)
+
+
 def _sniff(path) -> str | None:
     "What the first bytes of `path` look like, for error messages only (nothing is decoded from this)."
     with open(path, 'rb') as f: head = f.read(64)
-    for magic, kind in _SIGNATURES:
-        if head.startswith(magic): return kind
+    if kind := _kind(head): return kind
     try: head.decode('utf-8'); return 'text'
     except UnicodeDecodeError: return None
+
+# %% ../nbs/00_decode.ipynb #f080385c
+def looks_like_image(path) -> bool:
+    "Do `path`'s first bytes say it is an image `read_xray` reads, whatever its name? (A file that cannot be opened: False.)"
+    if _is_clutter(Path(path).name): return False
+    try:
+        with open(path, 'rb') as f: head = f.read(132)
+    except OSError: return False
+    return _kind(head) in PIL_FORMATS or head[128:132] == b'DICM'
 
 # %% ../nbs/00_decode.ipynb #cb30474c
 def _pil_to_l(path, im: Image.Image) -> Image.Image:

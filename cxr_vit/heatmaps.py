@@ -19,7 +19,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .preprocessing import body_box, geometry, pair
+from .preprocessing import EXPLAIN_METHODS, body_box, geometry, pair
 
 # %% auto #0
 __all__ = ['METHODS', 'find_blocks', 'default_layer', 'DegenerateLayerError', 'token_grid', 'patch_tokens',
@@ -240,7 +240,7 @@ def _occlusion(model: nn.Module, x: torch.Tensor, target=None, batch_size: int =
     return torch.stack(maps).reshape(-1, *grid), logits, targets
 
 # %% ../nbs/04c_heatmaps.ipynb #7d4eef7a
-METHODS = ('gradcam', 'gradcam++', 'rollout', 'occlusion')
+METHODS = EXPLAIN_METHODS   # the four below; a model's settings may name one as checked for it (cxr_vit.preprocessing)
 
 
 def checked_method(model: nn.Module, method: str | None = None, layer: str | None = None) -> tuple[str, str | None]:

@@ -88,7 +88,7 @@ def make_preprocessing(image_size: int | Sequence[int] = 224, channels: int = 3,
                 crop_pct=crop_pct, interpolation=interpolation, intensity=intensity, crop=crop)
 
 
-EXPLAIN_METHODS = ('gradcam', 'gradcam++', 'rollout', 'occlusion')   # cxr_vit.heatmaps.METHODS
+EXPLAIN_METHODS = ('gradcam', 'gradcam++', 'rollout', 'occlusion')   # the heatmap methods (cxr_vit.heatmaps.METHODS is this tuple)
 REFERENCE_PREPROCESSING = make_preprocessing(224, 3, 0.5, 0.5, 'squash')  # the reference recipe
 
 # %% ../nbs/01a_preprocessing.ipynb #a1d0e103
