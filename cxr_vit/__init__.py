@@ -43,3 +43,11 @@ def __getattr__(name: str):
 
 
 def __dir__(): return sorted([*globals(), *_FRONT_DOOR])
+
+
+# Inside a `cxr_vit run` stage kernel the runner names a file for the library's warnings (`cxr_vit.pipeline.WARNINGS_ENV`),
+# so that they reach its terminal and `run.json`, not only the stage's notebook.
+import os as _os
+if _os.environ.get('CXR_VIT_WARNINGS'):
+    from .pipeline import forward_warnings as _forward_warnings
+    _forward_warnings()

@@ -18,7 +18,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from .data import progress_bar
+from .data import NoImagesError, no_images, progress_bar, skipped_under
 from .decode import read_xray
 from .inference import add_model_argument, apply_temperature, expand_paths, predict_logits, shift_distance
 from .model import load_model, save_model
@@ -202,11 +202,14 @@ def cli_adapt(argv: Sequence[str] | None = None) -> int:
         ok, bad = [], []
         for f in files:   # unreadable files are named and left out; they do not stop the adaptation
             try: read_xray(f); ok.append(f)
-            except (OSError, ValueError) as e: bad.append(str(e))
-        if bad: print(f'cxr_vit adapt: skipped {len(bad)} unreadable file(s): ' + '; '.join(bad[:5]), file=sys.stderr)
+            except (OSError, ValueError) as e: bad.append((f, str(e)))
+        if not ok: raise no_images(' '.join(a.data), bad, skipped_under(a.data))
+        if bad: print(f'cxr_vit adapt: skipped {len(bad)} unreadable file(s): ' + '; '.join(e for _, e in bad[:5]), file=sys.stderr)
         method, prior = (None if v == 'none' else v for v in (a.method, a.prior))
         rec = adapt(model, ok, method, ' '.join(a.data), a.batch_size, progress=not a.no_progress, prior=prior)
         out = save_model(model, a.out)
+    except NoImagesError as e:
+        print(f'cxr_vit adapt: {e}', file=sys.stderr); return e.exit_code
     except (OSError, ValueError) as e:
         print(f'cxr_vit adapt: {e}', file=sys.stderr); return 2
     shift = '' if rec['shift_before'] is None else f"; median shift score vs validation {rec['shift_before']:.2f} -> {rec['shift_after']:.2f}"

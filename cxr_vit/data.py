@@ -25,11 +25,11 @@ _log = logging.getLogger(__name__)
 
 # %% auto #0
 __all__ = ['LABELS', 'SUBTYPES', 'COLUMNS', 'PROGRESS_ENV', 'STAGE_ENV', 'parse_kermany_name', 'DatasetError', 'parse_label',
-           'walk_images', 'skipped_files', 'read_folder', 'write_synthetic_image', 'read_manifest', 'read_npz',
-           'read_dataset', 'sample_dir', 'split_patients', 'acquisition_series', 'hold_out_shift', 'LeakageError',
-           'file_digest', 'check_leakage', 'progress_bar', 'ScanReport', 'printable', 'scan', 'NoImagesError',
-           'check_readable', 'format_scan', 'cli_scan', 'write_atomic', 'save_table', 'load_table', 'versions',
-           'read_table', 'select_split', 'add_table_arguments', 'parse_param']
+           'walk_images', 'skipped_files', 'printable', 'NoImagesError', 'no_images', 'skipped_under', 'read_folder',
+           'write_synthetic_image', 'read_manifest', 'read_npz', 'read_dataset', 'sample_dir', 'split_patients',
+           'acquisition_series', 'hold_out_shift', 'LeakageError', 'file_digest', 'check_leakage', 'progress_bar',
+           'ScanReport', 'scan', 'check_readable', 'format_scan', 'cli_scan', 'write_atomic', 'save_table',
+           'load_table', 'versions', 'read_table', 'select_split', 'add_table_arguments', 'parse_param']
 
 # %% ../nbs/01_data.ipynb #3e7496e1
 LABELS = ('normal', 'pneumonia')  # the binary task, in logit order (reference: NORMAL=0, PNEUMONIA=1)
@@ -110,6 +110,34 @@ def skipped_files(root) -> list[tuple[str, str]]:
     return [(str(p), f"not an image ({p.suffix or 'no suffix'}; its first bytes are not JPEG, PNG, BMP, TIFF, GIF or DICOM)")
             for p in _walk_files(root) if not p.name.startswith('.') and not _is_image(p)]
 
+# %% ../nbs/01_data.ipynb #f3bc0889
+def printable(text: str) -> str:
+    "`text` as any font or terminal can show it: bytes of a file name that are not UTF-8 become U+FFFD."
+    return str(text).encode('utf-8', 'surrogateescape').decode('utf-8', 'replace')
+
+# %% ../nbs/01_data.ipynb #422788ce
+class NoImagesError(DatasetError):
+    """A dataset, folder or file list with no image that can be read: every command and stage stops on it, listing what
+    it skipped, and every command exits with `exit_code` on it (1, as `predict` does when some files cannot be read:
+    the images are the problem; 2 stays for a bad command line, model or setting)."""
+    exit_code = 1
+
+
+def no_images(source, unreadable=(), skipped=(), max_named: int = 5) -> NoImagesError:
+    "The `NoImagesError` for `source`: the first `unreadable` files and how many `skipped` ones, each a (path, why) pair."
+    unreadable, skipped = list(unreadable), list(skipped)
+    named = '; '.join(f'{printable(p)}: {why.removeprefix(f"{p}: ")}' for p, why in unreadable[:max_named])   # decode's errors name the file
+    more = f' (and {len(unreadable) - max_named} more)' if len(unreadable) > max_named else ''
+    return NoImagesError(f'{source}: no readable image' + (f'; {len(unreadable)} file(s) skipped: {named}{more}' if unreadable
+                         else '; no image files found (JPEG, PNG, DICOM or .npz)')
+                         + (f'; {len(skipped)} other file(s) are not images, e.g. {printable(skipped[0][0])}' if skipped else ''))
+
+
+def skipped_under(paths) -> list[tuple[str, str]]:
+    "`skipped_files` of each folder among `paths` (files given by name are not skipped: reading them says what is wrong)."
+    paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
+    return [s for p in paths if Path(p).is_dir() for s in skipped_files(p)]
+
 # %% ../nbs/01_data.ipynb #64e060b3
 def read_folder(root) -> pd.DataFrame:
     "Table of the images under a Kermany-style or class-folder `root`, at any depth."
@@ -126,7 +154,8 @@ def read_folder(root) -> pd.DataFrame:
                          patient=f"test/{meta['patient']}" if split == 'test' else meta['patient'])  # see above
     if unlabelled:
         _log.warning("%s: %d image(s) outside any class folder ignored, e.g. %s", root, len(unlabelled), unlabelled[:3])
-    if not rows: raise DatasetError(f"{root}: no images found (expected class folders such as NORMAL/ and PNEUMONIA/)")
+    if not rows and unlabelled: raise DatasetError(f"{root}: no images in class folders (expected folders such as NORMAL/ and PNEUMONIA/)")
+    if not rows: raise no_images(root, skipped=skipped_files(root))
     df = pd.DataFrame(list(rows.values())).drop(columns='depth')
     return df.sort_values('path', ignore_index=True)
 
@@ -415,11 +444,6 @@ def _inspect(path: str) -> tuple[str, str, str]:
     except XrayReadError as e: return '', '', str(e).removeprefix(f'{path}: ')
     except Exception as e: return '', '', f'{type(e).__name__}: {e}'
 
-# %% ../nbs/01_data.ipynb #f3bc0889
-def printable(text: str) -> str:
-    "`text` as any font or terminal can show it: bytes of a file name that are not UTF-8 become U+FFFD."
-    return str(text).encode('utf-8', 'surrogateescape').decode('utf-8', 'replace')
-
 # %% ../nbs/01_data.ipynb #f70464ba
 def scan(source=None, val_frac: float = 0.2, test_frac: float = 0.0, seed: int = 0,
          progress: bool | None = None, shift=None) -> ScanReport:
@@ -444,18 +468,10 @@ def scan(source=None, val_frac: float = 0.2, test_frac: float = 0.0, seed: int =
                       shift(list(good.path)) if shift else None, skipped_files(root) if root.is_dir() else [])
 
 # %% ../nbs/01_data.ipynb #6f539928
-class NoImagesError(DatasetError):
-    "A dataset, folder or file list with no image that can be read: every command and stage stops on it, listing what it skipped."
-
-
 def check_readable(r: ScanReport, max_named: int = 5) -> ScanReport:
-    "`r` when it holds at least one readable image, else `NoImagesError` naming the source and the first skipped files with their reasons."
+    "`r` when it holds at least one readable image, else `no_images` naming the source and the first skipped files with their reasons."
     if len(r.table): return r
-    named = '; '.join(f'{printable(p)}: {why}' for p, why in r.unreadable[:max_named])
-    more = f' (and {len(r.unreadable) - max_named} more)' if len(r.unreadable) > max_named else ''
-    raise NoImagesError(f'{r.source}: no readable image' + (f'; {len(r.unreadable)} file(s) skipped: {named}{more}' if r.unreadable
-                        else '; no image files found (JPEG, PNG, DICOM or .npz)')
-                        + (f'; {len(r.skipped)} other file(s) are not images, e.g. {printable(r.skipped[0][0])}' if r.skipped else ''))
+    raise no_images(r.source, r.unreadable, r.skipped, max_named)
 
 # %% ../nbs/01_data.ipynb #82431e07
 def format_scan(r: ScanReport) -> str:
@@ -484,7 +500,7 @@ def format_scan(r: ScanReport) -> str:
 # %% ../nbs/01_data.ipynb #66da67e0
 def cli_scan(argv: list[str] | None = None, shift_for=None) -> int:
     "`cxr_vit data scan PATH [--json] [--model M]`: report what a dataset holds and the split it would make; `shift_for(M)`: the shift scorer."
-    import argparse
+    import argparse, sys
     ap = argparse.ArgumentParser(prog='cxr_vit data scan', description=cli_scan.__doc__)
     ap.add_argument('path', nargs='?', help='folder, CSV manifest or .npz (default: the embedded sample)')
     ap.add_argument('--json', action='store_true', help='print the report as JSON')
@@ -497,8 +513,10 @@ def cli_scan(argv: list[str] | None = None, shift_for=None) -> int:
         if a.model and shift_for is None: raise DatasetError('--model needs the cxr_vit command (cxr_vit data scan), which scores the shift')
         r = scan(a.path, a.val_frac, a.test_frac, a.seed, progress=None if not a.json else False,
                  shift=shift_for(a.model) if a.model else None)
-    except (ValueError, OSError) as e: print(f'error: {e}'); return 2   # DatasetError is a ValueError
+    except NoImagesError as e: print(f'error: {e}', file=sys.stderr); return e.exit_code
+    except (ValueError, OSError) as e: print(f'error: {e}', file=sys.stderr); return 2   # DatasetError is a ValueError
     print(json.dumps(r.to_dict(), indent=1, default=str) if a.json else format_scan(r))
+    if not len(r.table): print(f'error: {no_images(r.source, r.unreadable, r.skipped)}', file=sys.stderr)
     return 1 if r.unreadable else 0   # like predict: some files could not be read (they are listed)
 
 # %% ../nbs/01_data.ipynb #cfeef512

@@ -22,11 +22,11 @@ from PIL import Image, ImageChops, ImageFile, UnidentifiedImageError
 _log = logging.getLogger(__name__)
 
 # %% auto #0
-__all__ = ['IMAGE_EXTS', 'DICOM_EXTS', 'PIL_FORMATS', 'MIN_SIDE', 'MAX_PIXELS', 'NPZ_SEP', 'XrayReadError', 'MissingFileError',
-           'EmptyFileError', 'NotAnImageError', 'CorruptImageError', 'TruncatedImageError', 'DecompressionBombError',
-           'MultiFrameError', 'TinyImageError', 'ConstantImageError', 'DicomError', 'NoPixelDataError',
-           'DicomCompressionError', 'NpzRefError', 'MissingDependencyError', 'is_image_file', 'read_xray',
-           'looks_like_image', 'npz_ref', 'parse_npz_ref']
+__all__ = ['IMAGE_EXTS', 'DICOM_EXTS', 'PIL_FORMATS', 'MIN_SIDE', 'MAX_PIXELS', 'DECODE_BYTES_PER_PIXEL', 'NPZ_SEP',
+           'XrayReadError', 'MissingFileError', 'EmptyFileError', 'NotAnImageError', 'CorruptImageError',
+           'TruncatedImageError', 'DecompressionBombError', 'MultiFrameError', 'TinyImageError', 'ConstantImageError',
+           'DicomError', 'NoPixelDataError', 'DicomCompressionError', 'NpzRefError', 'MissingDependencyError',
+           'is_image_file', 'read_xray', 'looks_like_image', 'npz_ref', 'parse_npz_ref']
 
 # %% ../nbs/00_decode.ipynb #75cd80b4
 class XrayReadError(ValueError):
@@ -58,6 +58,7 @@ DICOM_EXTS = ('.dcm', '.dicom')
 PIL_FORMATS = ('JPEG', 'PNG', 'BMP', 'TIFF', 'GIF')  # the only PIL decoders we let open a file
 MIN_SIDE = 16                # px: anything smaller is an icon, not an X-ray
 MAX_PIXELS = 8192 * 8192     # default `max_pixels`: a generous 8k square (real CXRs are <= ~4300 x 4300)
+DECODE_BYTES_PER_PIXEL = 7   # the most one decode holds at once per pixel: RGBA (4) and three 8-bit gray planes (measured below)
 NPZ_SEP = '::'               # 'file.npz::key/index' names one image inside a MedMNIST archive
 
 # %% ../nbs/00_decode.ipynb #3406a03e

@@ -22,8 +22,8 @@ from torch import nn
 from torch.utils.data import DataLoader, IterableDataset, get_worker_info
 from transformers import PreTrainedModel
 
-from .data import read_table, select_split, progress_bar, write_atomic
-from .decode import read_xray
+from .data import NoImagesError, no_images, read_table, select_split, progress_bar, skipped_under, write_atomic
+from .decode import DECODE_BYTES_PER_PIXEL, MAX_PIXELS, read_xray
 from .inference import (Paths, _head, add_model_argument, class_probs, decision_threshold, head_inputs, pneumonia_probability,
                                shift_distance, shift_summary)
 from .model import load_model
@@ -35,7 +35,7 @@ _log = logging.getLogger(__name__)
 __all__ = ['PRECISIONS', 'INT8_BOUNDS', 'ENGINES', 'native_bf16', 'resolve_precision', 'measure_precision', 'TorchEngine',
            'export_onnx', 'OnnxEngine', 'Batches', 'batches', 'engine_of', 'iter_predictions', 'predict',
            'quantize_int8', 'check_int8', 'shard_of_env', 'done_paths', 'merge_parts', 'predict_csv', 'default_device',
-           'load_engine', 'default_workers', 'cli_predict', 'cli_export']
+           'load_engine', 'available_memory', 'default_workers', 'cli_predict', 'cli_export']
 
 # %% ../nbs/02b_engine.ipynb #58476b8e
 PRECISIONS = ('auto', 'fp32', 'bf16')
@@ -407,9 +407,28 @@ def load_engine(src=None, engine: str = 'torch', precision: str = 'auto', device
     return OnnxEngine(src, int8=engine == 'onnx-int8')
 
 
-def default_workers() -> int:
-    "Decoding processes beside the model: one per spare core, at most 4."
-    return max(0, min(4, (os.cpu_count() or 1) - 1))
+def available_memory() -> int | None:
+    """Bytes this process may still take: the smaller of Linux's MemAvailable and a container's (cgroup v2) headroom (its
+    limit less what it uses, page cache it can drop not counted); else psutil's figure; None if unknown."""
+    found = []
+    with contextlib.suppress(OSError, ValueError, IndexError, StopIteration):
+        found.append(int(next(l for l in open('/proc/meminfo') if l.startswith('MemAvailable:')).split()[1]) * 1024)
+    with contextlib.suppress(OSError, ValueError):
+        cg = Path('/sys/fs/cgroup')
+        if (limit := (cg/'memory.max').read_text().strip()) != 'max':
+            stat = dict(l.split() for l in (cg/'memory.stat').read_text().splitlines())
+            found.append(int(limit) - int((cg/'memory.current').read_text()) + int(stat.get('inactive_file', 0)))
+    if not found:
+        with contextlib.suppress(ImportError): import psutil; found.append(psutil.virtual_memory().available)
+    return max(0, min(found)) if found else None
+
+
+def default_workers(memory: int | None = None) -> int:
+    """Decoding processes beside the model: one per spare core, at most 4, and no more than half of `memory` (default:
+    `available_memory()`) holds at one largest-image decode each (`MAX_PIXELS` x `DECODE_BYTES_PER_PIXEL`, 470 MB)."""
+    cores = max(0, min(4, (os.cpu_count() or 1) - 1))
+    memory = available_memory() if memory is None else memory
+    return cores if memory is None else max(0, min(cores, memory // 2 // (MAX_PIXELS * DECODE_BYTES_PER_PIXEL)))
 
 
 def _summary(df: pd.DataFrame, engine, out: str | None) -> str:
@@ -449,8 +468,8 @@ def cli_predict(argv: Sequence[str] | None = None) -> int:
         return 2
     files = Paths(a.paths)
     if next(iter(files), None) is None:
-        print(f'error: no image files in {a.paths}', file=sys.stderr)
-        return 1
+        print(f"error: {no_images(' '.join(a.paths), skipped=skipped_under(a.paths))}", file=sys.stderr)
+        return NoImagesError.exit_code
     workers = default_workers() if a.workers is None else a.workers
     if a.out:
         try: predict_csv(engine, files, a.out, a.batch_size, a.threshold, workers, resume=a.resume, progress=not a.no_progress)
@@ -458,14 +477,15 @@ def cli_predict(argv: Sequence[str] | None = None) -> int:
             print(f'error: {e}', file=sys.stderr)
             return 2
         if rank: return 0                                 # rank 0 speaks for the merged table
-        df = pd.read_csv(a.out, usecols=lambda c: c in ('label', 'threshold', 'shift_score', 'error'), encoding_errors='surrogateescape')
+        df = pd.read_csv(a.out, usecols=lambda c: c in ('path', 'label', 'threshold', 'shift_score', 'error'), encoding_errors='surrogateescape')
     else:
         parts = []
         for i, d in enumerate(iter_predictions(engine, files, a.batch_size, a.threshold, workers)):
             d.drop(columns='index').to_csv(sys.stdout, header=i == 0, index=False)
-            parts.append(d[[c for c in ('label', 'threshold', 'shift_score', 'error') if c in d]])
+            parts.append(d[[c for c in ('path', 'label', 'threshold', 'shift_score', 'error') if c in d]])
         df = pd.concat(parts, ignore_index=True)
     print(_summary(df, engine, a.out), file=sys.stdout if a.out else sys.stderr)
+    if df.error.notna().all(): print(f"error: {no_images(' '.join(a.paths), zip(df.path, df.error), skipped_under(a.paths))}", file=sys.stderr)
     return 1 if df.error.notna().any() else 0
 
 # %% ../nbs/02b_engine.ipynb #4519b2e2

@@ -24,7 +24,7 @@ from matplotlib.figure import Figure
 from scipy import special
 from sklearn import metrics as skm
 
-from .data import LABELS, SUBTYPES, add_table_arguments, file_digest, read_table, select_split, versions, write_atomic
+from .data import LABELS, SUBTYPES, NoImagesError, add_table_arguments, no_images, file_digest, read_table, select_split, versions, write_atomic
 from .preprocessing import get_cxr
 from .metrics import (CI_METHOD, binary_metrics, calibration_bins, classification_report_table, confusion_counts,
                              expected_calibration_error, metrics_table, multiclass_metrics, patient_codes, predict_labels,
@@ -309,7 +309,7 @@ def evaluate_model(model, df: pd.DataFrame, *, threshold: float | None = None, a
         pr = model_predict(model, df.path.tolist(), progress=True, precision='fp32')
         bad = pr.error.notna().to_numpy()
         unreadable = [dict(path=p, error=e) for p, e in zip(pr.path[bad], pr.error[bad])]
-        if bad.all(): raise ValueError(f"none of the {len(df)} images could be read, e.g. {unreadable[0]['error']}")
+        if bad.all(): raise no_images(f'the {len(df)} image(s) of the table', [(u['path'], u['error']) for u in unreadable])
         df, pr = df[~bad].reset_index(drop=True), pr[~bad].reset_index(drop=True)
         extra = [f'prob_{l}' for l in labels if l not in ('normal', 'pneumonia')]   # a 3-class model: bacterial, viral
         out = np.c_[1 - pr.prob_pneumonia.to_numpy(), pr[extra].to_numpy() if extra else pr.prob_pneumonia.to_numpy()]
@@ -444,6 +444,8 @@ def cli_evaluate(argv: Sequence[str] | None = None, *, load: Callable | None = N
                              n_boot=a.n_boot, seed=a.seed, predict=predict)
     except TrainPatientsError as e:
         print(f"cxr_vit evaluate: {a.data}: {e}", file=sys.stderr); return 3
+    except NoImagesError as e:
+        print(f"cxr_vit evaluate: {e}", file=sys.stderr); return e.exit_code
     except (ValueError, OSError, ImportError) as e:
         print(f"cxr_vit evaluate: {e}", file=sys.stderr); return 2
     with pd.option_context('display.width', 200, 'display.max_columns', 20):

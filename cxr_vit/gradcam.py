@@ -25,7 +25,7 @@ import pandas as pd
 import torch
 from torch import nn
 
-from .data import printable, progress_bar, write_atomic
+from .data import NoImagesError, no_images, printable, progress_bar, skipped_under, write_atomic
 from .decode import read_xray
 from .engine import PRECISIONS, resolve_precision
 from .inference import Paths, add_model_argument, class_probs, decision_threshold, pneumonia_probability
@@ -208,8 +208,8 @@ def cli_explain(argv: Sequence[str] | None = None) -> int:
     except SystemExit as e: return e.code if isinstance(e.code, int) else 2   # --help: 0, usage error: 2
     target = int(a.target) if a.target.isdigit() else a.target
     if next(iter(Paths(a.paths)), None) is None:             # as predict: nothing to explain is an error, not a success
-        print(f'cxr_vit explain: error: no image files in {a.paths}', file=sys.stderr)
-        return 1
+        print(f"cxr_vit explain: error: {no_images(' '.join(a.paths), skipped=skipped_under(a.paths))}", file=sys.stderr)
+        return NoImagesError.exit_code
     try:
         if a.batch_size < 1: raise ValueError(f'--batch-size {a.batch_size}: must be at least 1')
         if Path(a.out).exists() and not Path(a.out).is_dir(): raise ValueError(f'--out {a.out}: is a file; give a folder')
@@ -222,6 +222,8 @@ def cli_explain(argv: Sequence[str] | None = None) -> int:
     print(f"{len(recs) - len(bad)} image(s) explained with {json.loads((Path(a.out) / 'summary.json').read_text())['method']}: {Path(a.out) / 'summary.json'}"
           + (f'; {empty} map(s) are empty (no positive evidence for their target: flagged in the summary and on the overlay)' if empty else ''))
     if bad: print(f'{len(bad)} could not be read: ' + ', '.join(bad), file=sys.stderr)
+    if bad and len(bad) == len(recs):
+        print(f"cxr_vit explain: error: {no_images(' '.join(a.paths), [(r['path'], r['error']) for r in recs], skipped_under(a.paths))}", file=sys.stderr)
     return 1 if bad else 0
 
 # %% ../nbs/05_gradcam.ipynb #ecf6d3b8

@@ -21,10 +21,10 @@ import cxr_vit
 _log = logging.getLogger('cxr_vit.pipeline')
 
 # %% auto #0
-__all__ = ['STAGES', 'ARTIFACTS', 'REPORT_TAG', 'COMMANDS', 'find_nbs_dir', 'stage_notebook', 'declared_params', 'check_params',
-           'stage_params', 'git_info', 'write_json_atomic', 'report_notebook', 'StageError', 'new_run_dir',
-           'RunLockedError', 'run_lock', 'export_run_html', 'run_pipeline', 'cli_data_scan', 'load_config',
-           'cli_params', 'main']
+__all__ = ['STAGES', 'ARTIFACTS', 'REPORT_TAG', 'WARNINGS_ENV', 'COMMANDS', 'find_nbs_dir', 'stage_notebook', 'declared_params',
+           'check_params', 'stage_params', 'git_info', 'write_json_atomic', 'report_notebook', 'StageError',
+           'new_run_dir', 'forward_warnings', 'RunLockedError', 'run_lock', 'export_run_html', 'run_pipeline',
+           'cli_data_scan', 'load_config', 'cli_params', 'main']
 
 # %% ../nbs/06_pipeline.ipynb #777e62aa
 STAGES: list[str] = ['01_data', '02_model', '03_train', '04_evaluate', '05_gradcam']
@@ -178,6 +178,34 @@ def new_run_dir(out_dir: Path | str = 'runs', name: str | None = None) -> Path:
     return run_dir.resolve()
 
 
+WARNINGS_ENV = 'CXR_VIT_WARNINGS'   # set by the runner for its stage kernels: the file their warnings go to
+
+
+class _ToRunner(logging.Handler):
+    "A stage kernel's `cxr_vit` warnings: shown in its notebook as before, and appended to the runner's file (JSON lines)."
+    def __init__(self, dest: str): super().__init__(logging.WARNING); self.dest = dest
+    def emit(self, record):
+        try:
+            msg = record.getMessage()
+            print(msg, file=sys.stderr)
+            with open(self.dest, 'a', encoding='utf-8') as f: f.write(json.dumps(msg) + '\n')
+        except Exception: self.handleError(record)
+
+
+def forward_warnings(dest: str | None = None) -> None:
+    "In a stage kernel: the library's warnings also go to `dest` (default: `$CXR_VIT_WARNINGS`), for the runner to show."
+    dest, lg = dest or os.environ.get(WARNINGS_ENV), logging.getLogger('cxr_vit')
+    if dest and not any(isinstance(h, _ToRunner) for h in lg.handlers): lg.addHandler(_ToRunner(dest))
+
+
+def _read_warnings(path: Path) -> list[str]:
+    "The warnings a stage kernel wrote to `path` (a line cut short by a killed kernel is left out)."
+    out = []
+    for line in (path.read_text(encoding='utf-8', errors='replace').splitlines() if path.exists() else []):
+        with contextlib.suppress(ValueError): out.append(json.loads(line))
+    return out
+
+
 def _terminal() -> str | None:
     "The path of the terminal our stderr writes to, if it is one."
     try: return os.ttyname(sys.stderr.fileno()) if sys.stderr.isatty() else None
@@ -185,11 +213,11 @@ def _terminal() -> str | None:
 
 
 @contextlib.contextmanager
-def _stage_env(label: str):
-    "The environment of a stage kernel started inside the block: this checkout on PYTHONPATH, progress bars, label."
+def _stage_env(label: str, warnings_file: Path):
+    "The environment of a stage kernel started inside the block: this checkout on PYTHONPATH, progress bars, label, warnings."
     from cxr_vit.data import PROGRESS_ENV, STAGE_ENV
     root, old_path = _checkout_root(), os.environ.get('PYTHONPATH')
-    env = {PROGRESS_ENV: _terminal() or '', STAGE_ENV: label}
+    env = {PROGRESS_ENV: _terminal() or '', STAGE_ENV: label, WARNINGS_ENV: str(warnings_file)}
     if root: env['PYTHONPATH'] = os.pathsep.join([str(root)] + ([old_path] if old_path else []))
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
@@ -250,15 +278,18 @@ def _interrupts_reach(kernel: dict):
     try: yield
     finally: signal.signal(signal.SIGINT, old)
 
-def _execute(stage, report_nb, run_dir, params, kernel_name, label) -> None:
-    "Execute `report_nb` (a `report_notebook`) with papermill into `run_dir/<stage>.ipynb`; raise `StageError` (KeyboardInterrupt if stopped)."
+def _execute(stage, report_nb, run_dir, params, kernel_name, label, warned: list) -> None:
+    """Execute `report_nb` (a `report_notebook`) with papermill into `run_dir/<stage>.ipynb`, the kernel's warnings into
+    `warned`; raise `StageError` (KeyboardInterrupt if stopped)."""
     import papermill as pm
     out, kernel = run_dir/f'{stage}.ipynb', {}
     try:
-        with _stage_env(label), _quiet_papermill(), tempfile.TemporaryDirectory(prefix='cxr-kernel-') as sockets, _interrupts_reach(kernel):
-            pm.execute_notebook(report_nb, str(out), parameters=params, kernel_name=kernel_name, progress_bar=False,
-                                log_output=False, config=_kernel_config(sockets),
-                                kernel_manager_class=_kernel_manager(run_dir/'kernels.log', kernel))
+        with tempfile.TemporaryDirectory(prefix='cxr-kernel-') as tmp, _stage_env(label, Path(tmp)/'warnings.jsonl'), \
+             _quiet_papermill(), _interrupts_reach(kernel):
+            try: pm.execute_notebook(report_nb, str(out), parameters=params, kernel_name=kernel_name, progress_bar=False,
+                                     log_output=False, config=_kernel_config(tmp),
+                                     kernel_manager_class=_kernel_manager(run_dir/'kernels.log', kernel))
+            finally: warned.extend(_read_warnings(Path(tmp)/'warnings.jsonl'))
     except pm.PapermillExecutionError as e:
         if kernel.get('interrupted'): raise KeyboardInterrupt from None
         raise StageError(stage, out, e.cell_index, e.exec_count, e.ename, e.evalue) from None
@@ -327,6 +358,12 @@ def run_pipeline(name: str | None = None, params: dict | None = None, out_dir: P
     with run_lock(run_dir): return _run_stages(run_dir, params, stages, declared, reports, kernel_name, command)
 
 
+def _stage_warnings(rec: dict, label: str, warned: list[str]) -> None:
+    "A stage's warnings: on the runner's terminal (log) and in its `run.json` record."
+    if warned: rec['warnings'] = warned
+    for w in warned: _log.warning(f'{label} warning: {w}')
+
+
 def _run_stages(run_dir, params, stages, declared, reports, kernel_name, command) -> Path:
     m = _start_manifest(run_dir, params, stages, list(sys.argv if command is None else command))
     write_json_atomic(m, run_dir/'run.json')
@@ -335,9 +372,10 @@ def _run_stages(run_dir, params, stages, declared, reports, kernel_name, command
         rec = m['stages'][s] = {'status': 'running', 'notebook': f'{s}.ipynb', 'parameters': p, 'start': _now()}
         write_json_atomic(m, run_dir/'run.json')
         _log.info(f'{label} ...', extra={'stage_start': True})
-        t0 = time.perf_counter()
-        try: _execute(s, reports[s], run_dir, p, kernel_name, label)
+        t0, warned = time.perf_counter(), []
+        try: _execute(s, reports[s], run_dir, p, kernel_name, label, warned)
         except (StageError, KeyboardInterrupt) as e:
+            _stage_warnings(rec, label, warned)
             status = 'failed' if isinstance(e, StageError) else 'interrupted'
             rec.update(status=status, end=_now(), seconds=round(time.perf_counter() - t0, 2))
             if isinstance(e, StageError):
@@ -345,6 +383,7 @@ def _run_stages(run_dir, params, stages, declared, reports, kernel_name, command
             _log.error(f'{label} {status} after {rec["seconds"]:.1f}s')
             _finish(run_dir, m, stages, status=status)
             raise
+        _stage_warnings(rec, label, warned)
         rec.update(status='ok', end=_now(), seconds=round(time.perf_counter() - t0, 2))
         m['updated'] = _now()
         write_json_atomic(m, run_dir/'run.json')

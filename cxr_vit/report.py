@@ -101,8 +101,9 @@ def _stages_html(run: Path, m: dict) -> str:
     rows = [f"<tr><td>{html.escape(s)}</td><td class=\"{html.escape(r.get('status', ''))}\">{html.escape(r.get('status', ''))}</td>"
             f"<td>{r.get('seconds', '')}</td><td>{link(f'html/{s}.html')}</td><td>{link(f'{s}.ipynb')}</td></tr>"
             for s, r in m.get('stages', {}).items()]
+    warned = [f'<li>{html.escape(s)}: {html.escape(w)}</li>' for s, r in m.get('stages', {}).items() for w in r.get('warnings', [])]
     return ('<h2>Stages</h2><table><tr><th>stage</th><th>status</th><th>seconds</th><th>report</th><th>executed notebook</th></tr>'
-            + ''.join(rows) + '</table>')
+            + ''.join(rows) + '</table>' + (f'<p>Warnings:</p><ul>{"".join(warned)}</ul>' if warned else ''))
 
 
 def _data_html(run: Path) -> str:

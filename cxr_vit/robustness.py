@@ -23,8 +23,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from .data import add_table_arguments, progress_bar, read_table, save_table, select_split, write_atomic
-from .decode import read_xray
+from .data import NoImagesError, add_table_arguments, progress_bar, read_table, save_table, select_split, write_atomic
+from .decode import XrayReadError, read_xray
 from .evaluate import TrainPatientsError, check_train_patients
 from .metrics import binary_metrics, bootstrap_weights, patient_codes, percentile_ci, predict_labels, weighted_ranking
 from .inference import add_model_argument, as_binary, check_probs, decision_threshold, predict_proba, threshold_transfer
@@ -388,6 +388,8 @@ def cli_robustness(argv: Sequence[str] | None = None) -> int:
                                  progress=not a.no_progress, tolerance=a.tolerance)
     except TrainPatientsError as e:
         print(f'cxr_vit robustness: {a.data}: {e}', file=sys.stderr); return 3
+    except (NoImagesError, XrayReadError) as e:   # the images are the problem (robustness needs every film): as predict, 1
+        print(f'cxr_vit robustness: {e}', file=sys.stderr); return NoImagesError.exit_code
     except (ValueError, OSError, ImportError) as e:
         print(f'cxr_vit robustness: {e}', file=sys.stderr); return 2
     print(markdown_table(table))
