@@ -24,7 +24,8 @@ from matplotlib.figure import Figure
 from scipy import special
 from sklearn import metrics as skm
 
-from .data import LABELS, SUBTYPES, NoImagesError, add_table_arguments, no_images, file_digest, read_table, select_split, versions, write_atomic
+from .data import LABELS, SUBTYPES, NoImagesError, add_table_arguments, no_images, read_table, select_split, versions, write_atomic
+from .splits import file_digest
 from .preprocessing import get_cxr
 from .metrics import (CI_METHOD, binary_metrics, calibration_bins, classification_report_table, confusion_counts,
                              expected_calibration_error, metrics_table, multiclass_metrics, patient_codes, predict_labels,

@@ -17,30 +17,28 @@ import logging
 import math
 import os
 import pickle
-import re
 import shutil
 import socket
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
 import torch
-from transformers import (AutoConfig, AutoModelForImageClassification, AutoModelForMaskedImageModeling, PretrainedConfig,
-                          PreTrainedModel, ViTConfig, ViTForImageClassification, ViTForMaskedImageModeling)
+from transformers import AutoConfig, AutoModelForImageClassification, PretrainedConfig, PreTrainedModel, ViTConfig, ViTForImageClassification
 
 _log = logging.getLogger(__name__)
 
+from .checkpoints import UnsafeCheckpointError, WEIGHT_SUFFIXES, infer_vit_config, model_from_state_dict, read_state_dict
+from .convstem import ConvStemViTConfig, ConvStemViTForImageClassification
 from .data import LABELS
 from .preprocessing import (SHIFT_FILE, _check_cxr, check_settings, _cxr_from_config, _preprocessing_from_config, _set_labels, get_cxr,
                                    input_size, make_cxr, make_preprocessing, update_cxr)
 
 # %% auto #0
-__all__ = ['PRESETS', 'KNOWN_CONFIGS', 'WEIGHT_SUFFIXES', 'LAYOUT_V4_TO_V5', 'NO_DEFAULT_MODEL', 'BUNDLED', 'HubUnavailableError',
-           'RemoteCodeError', 'register_preset', 'preprocessing_from_processor', 'build_model', 'tiny_vit_preset',
-           'ConvStemViTConfig', 'ConvStem', 'ConvStemViTForImageClassification', 'ConvStemViTForMaskedImageModeling',
-           'convvit_s_128', 'model_card', 'save_model', 'UnsafeCheckpointError', 'detect_layout', 'convert_layout',
-           'read_state_dict', 'infer_vit_config', 'load_model']
+__all__ = ['PRESETS', 'KNOWN_CONFIGS', 'NO_DEFAULT_MODEL', 'BUNDLED', 'HubUnavailableError', 'RemoteCodeError', 'register_preset',
+           'preprocessing_from_processor', 'build_model', 'tiny_vit_preset', 'convvit_s_128', 'model_card',
+           'save_model', 'load_model']
 
 # %% ../nbs/02_model.ipynb #cec556b0
 class HubUnavailableError(ConnectionError):
@@ -257,54 +255,6 @@ def tiny_vit_preset(labels: Sequence[str] = LABELS, image_size: int | None = Non
     return model
 
 # %% ../nbs/02_model.ipynb #425c2034
-class ConvStemViTConfig(ViTConfig):
-    "A `ViTConfig` whose patch projection is a convolutional stem: `stem_channels`, one 3x3 stride-2 conv each."
-    model_type = 'cxr-convstem-vit'
-
-    def __init__(self, stem_channels: Sequence[int] = (32, 64, 128), **kwargs):
-        super().__init__(**kwargs)
-        self.stem_channels = list(stem_channels)
-
-
-class ConvStem(torch.nn.Sequential):
-    "3x3 stride-2 convolutions (BatchNorm, GELU) down to the token grid, then a 1x1 projection to the width."
-    def __init__(self, in_channels: int, channels: Sequence[int], hidden_size: int):
-        layers, c_in = [], in_channels
-        for c in channels:
-            layers += [torch.nn.Conv2d(c_in, c, 3, 2, 1, bias=False), torch.nn.BatchNorm2d(c), torch.nn.GELU()]
-            c_in = c
-        super().__init__(*layers, torch.nn.Conv2d(c_in, hidden_size, 1))
-
-    @property
-    def weight(self) -> torch.Tensor: return self[-1].weight  # ViTModel reads projection.weight.dtype
-
-
-class ConvStemViTForImageClassification(ViTForImageClassification):
-    "transformers' ViT classifier with `ConvStem` as its patch embedding (grid = image_size / 2**len(stem))."
-    config_class = ConvStemViTConfig
-
-    def __init__(self, config: ConvStemViTConfig):
-        if 2 ** len(config.stem_channels) != config.patch_size:
-            raise ValueError(f'patch_size={config.patch_size} must be 2**len(stem_channels)={2 ** len(config.stem_channels)}')
-        super().__init__(config)
-        self.vit.embeddings.patch_embeddings.projection = ConvStem(config.num_channels, config.stem_channels,
-                                                                   config.hidden_size)
-
-
-class ConvStemViTForMaskedImageModeling(ViTForMaskedImageModeling):
-    "The same encoder with SimMIM's pixel decoder (self-supervised pre-training, `cxr_vit.pretrain.pretrain`); `encoder_stride` = `patch_size`."
-    config_class = ConvStemViTConfig
-
-    def __init__(self, config: ConvStemViTConfig):
-        super().__init__(config)
-        self.vit.embeddings.patch_embeddings.projection = ConvStem(config.num_channels, config.stem_channels, config.hidden_size)
-
-
-AutoConfig.register(ConvStemViTConfig.model_type, ConvStemViTConfig, exist_ok=True)
-AutoModelForImageClassification.register(ConvStemViTConfig, ConvStemViTForImageClassification, exist_ok=True)
-AutoModelForMaskedImageModeling.register(ConvStemViTConfig, ConvStemViTForMaskedImageModeling, exist_ok=True)
-
-
 @register_preset('convvit-s-128')
 def convvit_s_128(labels: Sequence[str] = LABELS, image_size: int | None = None, **kwargs) -> PreTrainedModel:
     "The CPU preset: conv stem + ViT (width 192, 6 blocks, 3 heads), 1 channel at 128x128, 16x16 tokens."
@@ -391,148 +341,7 @@ def save_model(model: PreTrainedModel, folder: str | os.PathLike) -> Path:
     _log.info('saved model to %s', folder)
     return folder
 
-# %% ../nbs/02_model.ipynb #a43e42fb
-class UnsafeCheckpointError(ValueError):
-    "A checkpoint holds more than plain tensors (arbitrary pickled objects) and was refused."
-
-
-WEIGHT_SUFFIXES = ('.safetensors', '.pth', '.pt', '.bin', '.ckpt')
-
-LAYOUT_V4_TO_V5 = {  # module paths inside encoder block N (ViT, DeiT): transformers 4.x -> 5.x
-    'attention.attention.query': 'attention.q_proj',
-    'attention.attention.key': 'attention.k_proj',
-    'attention.attention.value': 'attention.v_proj',
-    'attention.output.dense': 'attention.o_proj',
-    'intermediate.dense': 'mlp.fc1',
-    'output.dense': 'mlp.fc2',
-}
-_V4 = re.compile(r'^(?P<pre>(?:.*\.)?)encoder\.layer\.(?P<i>\d+)\.(?P<mod>.+)\.(?P<leaf>weight|bias)$')
-_V5 = re.compile(r'^(?P<pre>(?:.*\.)?)layers\.(?P<i>\d+)\.(?P<mod>.+)\.(?P<leaf>weight|bias)$')
-
-
-def detect_layout(keys: Iterable[str]) -> str:
-    "'transformers-4', 'transformers-5' or 'unknown' for the key names of a ViT-family state dict."
-    keys = list(keys)
-    if any(re.search(r'encoder\.layer\.\d+\.attention\.attention\.query\.', k) for k in keys): return 'transformers-4'
-    if any(re.search(r'(^|\.)layers\.\d+\.attention\.q_proj\.', k) for k in keys): return 'transformers-5'
-    return 'unknown'
-
-
-def convert_layout(sd: dict, to: str) -> dict:
-    "Rename the block keys of a ViT-family state dict to `to` ('transformers-4' or 'transformers-5')."
-    if to not in ('transformers-4', 'transformers-5'): raise ValueError(f'unknown layout {to!r}')
-    table, rx = ((LAYOUT_V4_TO_V5, _V4) if to == 'transformers-5' else
-                 ({v: k for k, v in LAYOUT_V4_TO_V5.items()}, _V5))
-    block = 'layers' if to == 'transformers-5' else 'encoder.layer'
-    def rename(k):
-        m = rx.match(k)
-        if not m or (to == 'transformers-5' and detect_layout([k]) == 'transformers-5'): return k
-        return f"{m['pre']}{block}.{m['i']}.{table.get(m['mod'], m['mod'])}.{m['leaf']}"
-    return {rename(k): v for k, v in sd.items()}
-
-# %% ../nbs/02_model.ipynb #822d473f
-def _transformers_renamer(model: PreTrainedModel) -> Callable[[str], str] | None:
-    "transformers' own checkpoint-key renaming for `model` (transformers >= 5), or None."
-    try:
-        from transformers.conversion_mapping import get_model_conversion_mapping
-        from transformers.core_model_loading import WeightRenaming, rename_source_key
-        renamings = [t for t in get_model_conversion_mapping(model) if isinstance(t, WeightRenaming)]
-    except (ImportError, AttributeError, TypeError) as e:
-        _log.debug('transformers conversion mapping unavailable: %s', e)
-        return None
-    return lambda k: rename_source_key(k, renamings, [])[0]
-
-
-def _match_model_keys(sd: dict, model: PreTrainedModel) -> dict:
-    "Rename checkpoint keys to the installed model's names: transformers' mapping, else our table."
-    want = set(model.state_dict())
-    if set(sd) <= want: return sd
-    renamer = _transformers_renamer(model)
-    if renamer is not None:
-        renamed = {renamer(k): v for k, v in sd.items()}
-        if set(renamed) <= want: return renamed
-    layout = detect_layout(want)
-    return convert_layout(sd, layout) if layout != 'unknown' else sd
-
-# %% ../nbs/02_model.ipynb #4e8c3eaa
-def _plain_tensors(obj, path) -> dict[str, torch.Tensor]:
-    "Unwrap {'state_dict': ...} / {'model': ...} and strip 'module.'; everything must be a tensor."
-    for key in ('state_dict', 'model', 'model_state_dict'):
-        if isinstance(obj, dict) and isinstance(obj.get(key), dict): obj = obj[key]; break
-    if not isinstance(obj, dict) or not obj:
-        raise ValueError(f'{path}: not a state dict (a dict of tensors), got {type(obj).__name__}')
-    bad = [k for k, v in obj.items() if not isinstance(v, torch.Tensor)]
-    if bad: raise ValueError(f'{path}: not a plain state dict: {bad[:5]} are not tensors')
-    if all(k.startswith('module.') for k in obj): obj = {k[len('module.'):]: v for k, v in obj.items()}
-    return dict(obj)
-
-
-def read_state_dict(path: str | os.PathLike) -> tuple[dict[str, torch.Tensor], str]:
-    "Tensors of a `.safetensors` or (weights-only) `.pth`/`.pt`/`.bin` file, and their key layout."
-    path = Path(path)
-    if not path.is_file(): raise FileNotFoundError(f'{path}: no such file')
-    if path.suffix == '.safetensors':
-        from safetensors.torch import load_file
-        try: sd = load_file(path)
-        except Exception as e: raise ValueError(f'{path}: not a readable safetensors file ({e})') from e
-    else:
-        try: obj = torch.load(path, map_location='cpu', weights_only=True)
-        except pickle.UnpicklingError as e:
-            raise UnsafeCheckpointError(
-                f'{path}: refused: it holds pickled objects, not just weights, and cxr_vit only loads '
-                f'checkpoints with torch.load(weights_only=True). If you trust the file, load it yourself and '
-                f're-save model.state_dict(). ({str(e).splitlines()[0]})') from e
-        except Exception as e: raise ValueError(f'{path}: not a readable PyTorch checkpoint ({e})') from e
-        sd = _plain_tensors(obj, path)
-    layout = detect_layout(sd)
-    _log.info('%s: %d tensors, key layout %s', path.name, len(sd), layout)
-    return sd, layout
-
-# %% ../nbs/02_model.ipynb #c5a465f1
-_HEADS_BY_HIDDEN = {192: 3, 384: 6, 768: 12, 1024: 16, 1280: 16}  # ViT-Ti/S/B/L/H
-
-
-def infer_vit_config(sd: dict[str, torch.Tensor], path='state dict', **overrides) -> ViTConfig:
-    "A ViTConfig whose shapes match a ViTForImageClassification state dict (either key layout)."
-    sd = convert_layout(sd, 'transformers-5')
-    need = ['vit.embeddings.cls_token', 'vit.embeddings.position_embeddings',
-            'vit.embeddings.patch_embeddings.projection.weight', 'classifier.weight']
-    missing = [k for k in need if k not in sd]
-    if missing or 'vit.embeddings.distillation_token' in sd:
-        raise ValueError(f'{path}: not a ViTForImageClassification state dict (missing {missing}); '
-                         'put the config.json it was made with next to it')
-    hidden, channels, patch, _ = sd['vit.embeddings.patch_embeddings.projection.weight'].shape
-    n_patches = sd['vit.embeddings.position_embeddings'].shape[1] - 1
-    g = math.isqrt(n_patches)
-    if g * g != n_patches: raise ValueError(f'{path}: {n_patches} position embeddings are not a square grid')
-    layers = {int(m[1]) for k in sd if (m := re.match(r'vit\.layers\.(\d+)\.', k))}
-    heads = overrides.pop('num_attention_heads', None) or _HEADS_BY_HIDDEN.get(hidden)
-    if heads is None and hidden % 64 == 0:
-        heads = hidden // 64
-        _log.warning('%s: guessing %d attention heads (hidden size %d / 64)', path, heads, hidden)
-    if heads is None:
-        raise ValueError(f'{path}: cannot infer the number of attention heads from tensor shapes (hidden size '
-                         f'{hidden}); pass num_attention_heads=..., or put its config.json next to it')
-    geometry = dict(hidden_size=hidden, num_hidden_layers=len(layers), num_attention_heads=heads,
-                    intermediate_size=sd['vit.layers.0.mlp.fc1.weight'].shape[0], image_size=g * patch,
-                    patch_size=patch, num_channels=channels, num_labels=sd['classifier.weight'].shape[0],
-                    qkv_bias='vit.layers.0.attention.q_proj.bias' in sd)
-    return ViTConfig(**{**geometry, **overrides})
-
 # %% ../nbs/02_model.ipynb #517a19bf
-def _model_from_state_dict(sd: dict, config: PretrainedConfig, path) -> PreTrainedModel:
-    "Instantiate `config` and load `sd` into it strictly (after renaming keys); errors name the file."
-    model = AutoModelForImageClassification.from_config(config)
-    sd = _match_model_keys(sd, model)
-    missing, unexpected = set(model.state_dict()) - set(sd), set(sd) - set(model.state_dict())
-    if missing or unexpected:
-        raise ValueError(f'{path}: weights do not fit {type(model).__name__}: missing {sorted(missing)[:5]}, '
-                         f'unexpected {sorted(unexpected)[:5]}')
-    try: model.load_state_dict(sd, strict=True)
-    except RuntimeError as e: raise ValueError(f'{path}: weights do not fit {type(model).__name__}: {e}') from e
-    return model
-
-
 def _load_weights_file(path: Path, labels=None, **overrides) -> PreTrainedModel:
     "A model from a .safetensors / .pth file: config.json alongside if there is one, else inferred (ViT)."
     sd, layout = read_state_dict(path)
@@ -541,7 +350,7 @@ def _load_weights_file(path: Path, labels=None, **overrides) -> PreTrainedModel:
         _refuse_remote_code(path.parent)
         config = AutoConfig.from_pretrained(path.parent, trust_remote_code=False, **overrides)
     else: config = infer_vit_config(sd, path, **overrides)
-    model = _model_from_state_dict(sd, config, path)
+    model = model_from_state_dict(sd, config, path)
     cxr = getattr(config, 'cxr', None) or _cxr_from_config(config, name=path.stem)
     if labels is not None: cxr = {**cxr, 'labels': [str(l) for l in labels]}
     model.config.cxr = _check_cxr({**cxr, 'source': {'kind': 'file', 'file': path.name, 'layout': layout}})

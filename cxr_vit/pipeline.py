@@ -416,8 +416,8 @@ def _shift_for(model_src: str | None):
 
 
 def cli_data_scan(argv: list[str] | None = None) -> int:
-    "`cxr_vit data scan`: `cxr_vit.data.cli_scan`, which scores the shift against a model with `--model`."
-    from cxr_vit.data import cli_scan
+    "`cxr_vit data scan`: `cxr_vit.scan.cli_scan`, which scores the shift against a model with `--model`."
+    from cxr_vit.scan import cli_scan
     return cli_scan(argv, shift_for=_shift_for)
 
 # %% ../nbs/06_pipeline.ipynb #b4c1e12e

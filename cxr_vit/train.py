@@ -18,8 +18,8 @@ import pandas as pd
 import torch
 from transformers import EarlyStoppingCallback, PrinterCallback, Trainer, TrainingArguments, set_seed
 
-from .data import (SUBTYPES, DatasetError, check_leakage, hold_out_shift, parse_param, read_table,
-                          split_patients, write_atomic)
+from .data import SUBTYPES, DatasetError, parse_param, read_table, write_atomic
+from .splits import check_leakage, hold_out_shift, split_patients
 from .augment import AugmentConfig, XrayDataset, class_weights, undersample
 from .inference import (apply_temperature, choose_threshold, fit_shift_reference, fit_temperature, pneumonia_probability,
                               predict_logits, threshold_transfer)
@@ -362,7 +362,7 @@ def train_resumable(trainer: Trainer, checkpoint: str | None):
     import pickle
     try: return trainer.train(resume_from_checkpoint=checkpoint)
     except pickle.UnpicklingError as e:
-        from cxr_vit.model import UnsafeCheckpointError
+        from cxr_vit.checkpoints import UnsafeCheckpointError
         raise UnsafeCheckpointError(f'{checkpoint}: a file of this checkpoint holds more than plain tensors; refused ({e})') from None
 
 # %% ../nbs/03_train.ipynb #12f675af
@@ -466,7 +466,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def cli_train(argv: list[str] | None = None) -> int:
     "`cxr_vit train ...`: returns the exit code (0 ok, 2 bad input or model not available)."
-    from cxr_vit.model import HubUnavailableError, UnsafeCheckpointError
+    from cxr_vit.model import HubUnavailableError
+    from cxr_vit.checkpoints import UnsafeCheckpointError
     a = _parser().parse_args(argv)
     try:
         overrides = {}

@@ -9,7 +9,7 @@ the changes of its row. POST_ROWS change a trained row's model after training; E
 trained rows together. Each row is scored three ways, none of them the official test split:
 
 - val: the random patient-level validation split (the pool training was drawn from);
-- shift: the ends of each acquisition series (`cxr_vit.data.hold_out_shift`), never trained on;
+- shift: the ends of each acquisition series (`cxr_vit.splits.hold_out_shift`), never trained on;
 - sites: the validation images under the five simulated sites of `cxr_vit.robustness.SITES`.
 
 For each, AUROC and, at the model's stored threshold (fitted on held-out training patients), sensitivity,

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from PIL import Image
 
-from cxr_vit.data import read_dataset, split_patients
+from cxr_vit.data import read_dataset
+from cxr_vit.splits import split_patients
 
 ROOT = Path(__file__).resolve().parents[1]
 ATTRIBUTION = """# Embedded sample: attribution and licence
