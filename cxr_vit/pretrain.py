@@ -18,8 +18,8 @@ from .augment import XrayDataset
 from .model import save_model
 from .preprocessing import get_cxr
 from .trainer import CSVLogCallback, CxrTrainer
-from .train import (TrainConfig, get_preset, make_model, resume_point, split_table,
-                           train_resumable, training_args)
+from .presets import TrainConfig, get_preset
+from .train import make_model, resume_point, split_table, train_resumable, training_args
 
 # %% auto #0
 __all__ = ['mim_model', 'MaskCollator', 'MimTrainer', 'pretrain']

@@ -1,5 +1,5 @@
-"""Presets as dataclasses (`seed-recipe` is the reference recipe, on a patient-level split), the dataset and
-augmentations of `cxr_vit.augment`, and transformers' `Trainer` underneath — so the
+"""A run of a preset of `cxr_vit.presets` (`seed-recipe` is the reference recipe, on a patient-level split), with the
+dataset and augmentations of `cxr_vit.augment` and transformers' `Trainer` underneath — so the
 same call trains on a CPU, one GPU, many GPUs or many nodes, with mixed precision, clipping, a checkpoint
 every epoch, resume, early stopping and logs. After training, the temperature and the decision threshold
 are fitted on patients held out of training (a calibration split, or else validation) and saved with the
@@ -10,7 +10,7 @@ weights, together with the list of the patients that shaped the model."""
 # %% ../nbs/03_train.ipynb #0609471b
 from __future__ import annotations
 import argparse, json, logging, math, os, sys, time
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -18,158 +18,25 @@ import pandas as pd
 import torch
 from transformers import EarlyStoppingCallback, PrinterCallback, Trainer, TrainingArguments, set_seed
 
-from .data import SUBTYPES, DatasetError, parse_param, read_table, write_atomic
+from .data import DatasetError, parse_param, read_table, write_atomic
 from .splits import check_leakage, hold_out_shift, split_patients
-from .augment import AugmentConfig, XrayDataset, class_weights, undersample
+from .augment import XrayDataset, class_weights, undersample
 from .inference import (apply_temperature, choose_threshold, fit_shift_reference, fit_temperature, pneumonia_probability,
                               predict_logits, threshold_transfer)
 from .model import build_model, save_model
 from .trainer import (CSVLogCallback, CxrTrainer, EMACallback, ProgressBarCallback, compute_metrics,
                              latest_checkpoint)
 from .probe import fit_probe, interpolate_weights
-from .preprocessing import REFERENCE_PREPROCESSING, get_cxr, make_preprocessing, update_cxr
+from .presets import CLASS_MODES, TRAIN_PRESETS, TrainConfig, get_preset
+from .preprocessing import get_cxr, make_preprocessing, update_cxr
 
 _log = logging.getLogger(__name__)
 
 # %% auto #0
-__all__ = ['BALANCE_MODES', 'CLASS_MODES', 'IMAGENET_NORM', 'TRAIN_PRESETS', 'TrainConfig', 'get_preset', 'make_model',
-           'matched_crop_pct', 'training_args', 'calibrate', 'transfer_report', 'model_table', 'recalibrate',
+__all__ = ['make_model', 'matched_crop_pct', 'training_args', 'calibrate', 'transfer_report', 'model_table', 'recalibrate',
            'training_table', 'hold_out_calibration', 'split_table', 'balanced_train', 'load_teacher', 'make_trainer',
            'resume_point', 'train_resumable', 'probe_head', 'train', 'load_encoder', 'cli_train', 'history_tables',
            'plot_history', 'train_stage', 'model_summary']
-
-# %% ../nbs/03_train.ipynb #5a3c8508
-@dataclass
-class TrainConfig:
-    "Everything that decides a training run. Defaults are the reference recipe (on a patient-level split)."
-    # model
-    model: str = 'google/vit-base-patch16-224'  # cxr_vit.model.build_model name: hub id, model folder or offline preset
-    pretrained: bool = True        # start from the checkpoint's weights (False: random init from its config)
-    init_from: str | None = None   # a self-supervised encoder to start from (the folder `pretrain` writes)
-    image_size: int | None = None  # None: the model's own input size; else position embeddings resampled
-    preprocessing: dict | None = None  # None: the model's own (its image-processor config); else make_preprocessing kwargs
-    # data
-    balance: str = 'undersample'   # 'undersample' (reference: drop majority-class train rows at random, seeded)
-                                   # | 'weights' (class-weighted loss) | 'sampler' (balanced sampling) | 'none'
-    augment: AugmentConfig | None = None  # None: no augmentation (reference); AugmentConfig() for the defaults
-    val_frac: float = 0.2          # patients per class put in validation when the table has no 'val' rows
-    classes: str = 'binary'        # 'binary' (normal / pneumonia) | 'subtype' (normal / bacterial / viral: a 3-class head;
-                                   # P(pneumonia) = 1 - P(normal), so everything binary works unchanged)
-    calib_frac: float = 0.0        # > 0: this fraction of the *training* patients is held out (split 'calib') to fit the
-                                   # temperature and the threshold, so validation figures are not fitted on themselves
-    shift_frac: float = 0.0        # > 0: the `shift_frac` lowest- and highest-numbered training patients of every acquisition
-                                   # series are held out (split 'shift', `hold_out_shift`): validation that sees shift
-    # optimisation
-    epochs: float = 5              # passes over the (balanced) training rows
-    max_steps: int = -1            # > 0: stop after this many optimizer steps (overrides epochs)
-    batch_size: int = 16           # per device; global batch = batch_size * devices * grad_accum
-    grad_accum: int = 1            # gradient accumulation steps
-    lr: float = 1e-4               # AdamW learning rate (the head's, under layer_decay)
-    weight_decay: float = 0.01     # AdamW weight decay: torch.optim.AdamW's default, which the reference used
-    decay_all: bool = True         # weight decay on biases and norms too (reference); False: 2-D weights only
-    betas: tuple = (0.9, 0.999)    # AdamW betas (torch defaults)
-    eps: float = 1e-8              # AdamW eps (torch default)
-    max_grad_norm: float = 1.0     # clip the global gradient norm to this (0: no clipping)
-    schedule: str = 'constant'     # 'constant' (reference) | 'cosine' | 'linear': transformers' lr_scheduler_type
-    warmup: float = 0.0            # linear warm-up: a fraction of all steps if < 1, else a number of steps
-    label_smoothing: float = 0.0   # cross-entropy label smoothing (0: plain cross-entropy, reference)
-    match_crop: bool = True        # with augmentation: evaluate on a centre crop as zoomed-in as the average random
-                                   # training crop (crop_pct = matched_crop_pct(augment.scale)); see XrayDataset
-    layer_decay: float = 1.0       # layer-wise lr decay: block i of L gets lr * layer_decay**(L + 1 - i); 1: off
-    ema: float = 0.0               # > 0: an exponential moving average of the weights with this decay per optimizer step
-                                   # (EMACallback); the saved model is the average
-    # transfer from pretrained weights (cxr_vit.probe) and from a teacher
-    probe: float = 0.0             # > 0: LP-FT: the head is first fitted as a class-balanced logistic regression (inverse L2
-                                   # strength C = probe) on the frozen features of the training rows; epochs=0: the probe alone
-    wise: float = 1.0              # < 1: WiSE-FT: the saved weights lie this fraction of the way from the probe's to the
-                                   # fine-tuned ones (needs probe)
-    teacher: str | None = None     # a model to distill (a folder, a file, 'default' = the bundled model; same labels): its
-                                   # predictions on the same augmented films are a second target (soft distillation)
-    distill: float = 0.5           # with a teacher: the weight of its term in the loss, (1 - distill) that of the labels'
-    distill_temperature: float = 2.0  # with a teacher: both logits divided by this before the KL divergence (x T^2)
-    # engine
-    bf16: bool = False             # bf16 autocast (Ampere+ GPUs, recent CPUs)
-    fp16: bool = False             # fp16 autocast with loss scaling (older GPUs)
-    eval_batch_size: int = 64      # per device, for validation
-    num_workers: int = 0           # DataLoader worker processes per device (decoding JPEGs is the CPU cost)
-    seed: int = 0                  # model init, undersampling, data order, augmentation
-    progress_bar: bool = True      # tqdm progress bars
-    logging_steps: int = 10        # log the training loss every this many steps
-    save_total_limit: int = 2      # epoch checkpoints kept: the latest ones, and always the best by `metric`
-    # model selection and calibration (on validation)
-    metric: str = 'auroc'          # validation metric for the best checkpoint and early stopping
-    early_stopping: int = 0        # patience in epochs without a better `metric`; 0: off (train all epochs, keep last)
-    threshold_method: str = 'youden'  # 'youden' (max sensitivity + specificity) | 'sensitivity' (reach a target)
-    target_sensitivity: float = 0.95  # for threshold_method='sensitivity'
-
-    def __post_init__(self):
-        if self.balance not in BALANCE_MODES: raise ValueError(f"balance={self.balance!r}: expected one of {BALANCE_MODES}")
-        if self.schedule not in ('constant', 'cosine', 'linear'):
-            raise ValueError(f"schedule={self.schedule!r}: expected 'constant', 'cosine' or 'linear'")
-        if self.threshold_method not in ('youden', 'sensitivity'):
-            raise ValueError(f"threshold_method={self.threshold_method!r}: expected 'youden' or 'sensitivity'")
-        if self.bf16 and self.fp16: raise ValueError('bf16 and fp16 are exclusive: pick one')
-        for k in ('batch_size', 'eval_batch_size', 'grad_accum'):
-            if getattr(self, k) < 1: raise ValueError(f'{k}={getattr(self, k)}: must be at least 1')
-        if not self.epochs > 0 and not (self.max_steps and self.max_steps > 0) and not (self.epochs == 0 and self.probe):
-            raise ValueError(f'epochs={self.epochs}: must be above 0 (or 0 with a probe: the linear probe alone)')
-        if self.probe < 0: raise ValueError(f'probe={self.probe}: the inverse regularization C must be > 0 (0: no probe)')
-        if not 0 <= self.wise <= 1: raise ValueError(f'wise={self.wise}: expected a fraction in [0, 1]')
-        if self.wise < 1 and not self.probe: raise ValueError(f'wise={self.wise} interpolates towards the probe: set probe (its C) too')
-        if not 0 <= self.distill <= 1: raise ValueError(f'distill={self.distill}: expected a weight in [0, 1]')
-        if not self.distill_temperature > 0: raise ValueError(f'distill_temperature={self.distill_temperature}: must be > 0')
-        if self.classes not in CLASS_MODES: raise ValueError(f"classes={self.classes!r}: expected one of {tuple(CLASS_MODES)}")
-        if not 0 <= self.calib_frac < 1: raise ValueError(f'calib_frac={self.calib_frac}: expected a fraction in [0, 1)')
-        if not 0 <= self.shift_frac < 0.5: raise ValueError(f'shift_frac={self.shift_frac}: expected a fraction in [0, 0.5)')
-        if not 0 <= self.ema < 1: raise ValueError(f'ema={self.ema}: expected a decay in [0, 1)')
-        if self.ema and self.early_stopping: raise ValueError('ema and early_stopping exclude each other: the saved model is the average, not the best epoch')
-        if isinstance(self.augment, dict): self.augment = AugmentConfig(**self.augment)
-        elif self.augment is True: self.augment = AugmentConfig()
-        elif self.augment is False: self.augment = None
-
-
-BALANCE_MODES = ('undersample', 'weights', 'sampler', 'none')
-CLASS_MODES = {'binary': ('normal', 'pneumonia'), 'subtype': tuple(SUBTYPES)}  # the model's labels, in logit order
-
-# %% ../nbs/03_train.ipynb #2581e274
-IMAGENET_NORM = dict(mean=[0.485, 0.456, 0.406], std=[0.229, 0.224, 0.225])  # what ImageNet-pretrained backbones expect
-
-TRAIN_PRESETS: dict[str, TrainConfig] = {
-    'seed-recipe': TrainConfig(preprocessing=dict(REFERENCE_PREPROCESSING)),  # the reference recipe, field for field
-    'cpu-convvit': TrainConfig(  # the offline CPU preset: conv-stem ViT from scratch (see the results section)
-        model='convvit-s-128', pretrained=False, balance='weights',
-        augment=AugmentConfig(scale=(0.7, 1.0), degrees=10, brightness=0.2, contrast=0.2, gamma=(0.7, 1.4), blur=0.2),
-        epochs=20, batch_size=64, lr=5e-4, weight_decay=0.05, decay_all=False, schedule='cosine', warmup=0.05,
-        label_smoothing=0.1, bf16=True, eval_batch_size=128, logging_steps=20, save_total_limit=2),
-    'cpu-convvit-3class': TrainConfig(  # the default model: normal / bacterial / viral, calibrated on held-out patients
-        model='convvit-s-128', pretrained=False, classes='subtype', balance='none', calib_frac=0.1,
-        augment=AugmentConfig(scale=(0.7, 1.0), degrees=10, brightness=0.2, contrast=0.2, gamma=(0.7, 1.4), blur=0.2),
-        epochs=30, batch_size=64, lr=5e-4, weight_decay=0.05, decay_all=False, schedule='cosine', warmup=0.05,
-        label_smoothing=0.0, bf16=True, eval_batch_size=128, logging_steps=20, save_total_limit=2),
-    'cpu-dinov2-s14': TrainConfig(  # the pretrained default: DINOv2 ViT-S/14, LP-FT at 112 px (see "A pretrained ViT")
-        model='facebook/dinov2-small', classes='subtype', balance='weights', calib_frac=0.1,
-        preprocessing=dict(image_size=112, channels=3, resize='squash', interpolation='bicubic', **IMAGENET_NORM),
-        augment=AugmentConfig(scale=(0.79, 0.79), ratio=(1.0, 1.0), degrees=0, brightness=0.1, contrast=0.1, gamma=(1.0, 1.0)),
-        probe=0.01, epochs=2, batch_size=32, lr=2e-5, layer_decay=0.75, weight_decay=0.05, decay_all=False, schedule='cosine',
-        warmup=0.1, eval_batch_size=64, logging_steps=10, save_total_limit=2),
-    'cpu-convvit-distill': TrainConfig(  # the fast student: cpu-convvit-3class taught by the bundled (pretrained) model too
-        model='convvit-s-128', pretrained=False, classes='subtype', balance='none', calib_frac=0.1, teacher='default',
-        augment=AugmentConfig(scale=(0.7, 1.0), degrees=10, brightness=0.2, contrast=0.2, gamma=(0.7, 1.4), blur=0.2),
-        epochs=20, batch_size=64, lr=5e-4, weight_decay=0.05, decay_all=False, schedule='cosine', warmup=0.05,
-        bf16=True, eval_batch_size=128, logging_steps=20, save_total_limit=2),
-    'tiny-test': TrainConfig(model='tiny-vit', pretrained=False, epochs=2, batch_size=8, lr=1e-3,
-                             eval_batch_size=32, logging_steps=1, progress_bar=False),
-}
-
-
-def get_preset(name: str, **overrides) -> TrainConfig:
-    "A copy of preset `name` with fields replaced (`None` values are ignored); unknown names are errors."
-    if name not in TRAIN_PRESETS:
-        raise KeyError(f"unknown training preset {name!r}; known: {', '.join(sorted(TRAIN_PRESETS))}")
-    known = {f.name for f in fields(TrainConfig)}
-    bad = sorted(set(overrides) - known)
-    if bad: raise TypeError(f"unknown TrainConfig field(s) {bad}; known: {', '.join(sorted(known))}")
-    return replace(TRAIN_PRESETS[name], **{k: v for k, v in overrides.items() if v is not None})
 
 # %% ../nbs/03_train.ipynb #f6db3254
 def make_model(cfg: TrainConfig):

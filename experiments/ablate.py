@@ -21,7 +21,8 @@ from cxr_vit.data import LABELS
 from cxr_vit.model import register_preset
 from cxr_vit.preprocessing import make_cxr, make_preprocessing
 from cxr_vit.augment import AugmentConfig
-from cxr_vit.train import get_preset, train
+from cxr_vit.train import train
+from cxr_vit.presets import get_preset
 from cxr_vit.trainer import read_log
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -34,7 +34,8 @@ from cxr_vit.probe import interpolate_weights
 from cxr_vit.robustness import SITES, robustness_table
 from cxr_vit.augment import AugmentConfig, XrayDataset
 from cxr_vit.pretrain import pretrain
-from cxr_vit.train import TrainConfig, get_preset, recalibrate, split_table, train
+from cxr_vit.train import recalibrate, split_table, train
+from cxr_vit.presets import TrainConfig, get_preset
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = dict(preset='cpu-convvit-3class', epochs=15, shift_frac=0.1)
