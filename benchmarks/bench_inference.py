@@ -79,7 +79,7 @@ def child(row: str, model: str, onnx: str, images: str, out: str) -> dict:
             with torch.autocast('cpu', torch.bfloat16, enabled=resolve_precision('auto', 'cpu', m) == 'bf16'): token_maps(m, x)
         model_s = _best(maps) / 8
     else:
-        from cxr_vit.engine import cli_predict, load_engine
+        from cxr_vit.bulk import cli_predict, load_engine
         engine, precision = {'torch-auto': ('torch', 'auto'), 'torch-fp32': ('torch', 'fp32'), 'torch-bf16': ('torch', 'bf16'), 'onnx-fp32': ('onnx', 'auto'),
                              'onnx-int8': ('onnx-int8', 'auto')}[row]
         src = model if engine == 'torch' else onnx
@@ -119,7 +119,7 @@ def setup(data: str, work: Path, vitb_images: int) -> dict:
     import torch
     from transformers import ViTConfig, ViTForImageClassification
     from cxr_vit.data import read_dataset
-    from cxr_vit.engine import cli_export
+    from cxr_vit.bulk import cli_export
     from cxr_vit.model import _default_model_dir, load_model, save_model
     from cxr_vit.preprocessing import REFERENCE_PREPROCESSING, make_cxr
     from cxr_vit.train import model_table

@@ -22,12 +22,12 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from scipy import special
-from sklearn import metrics as skm
 
 from .data import LABELS, SUBTYPES, NoImagesError, add_table_arguments, no_images, read_table, select_split, versions, write_atomic
 from .splits import file_digest
 from .preprocessing import get_cxr
-from .metrics import (CI_METHOD, binary_metrics, calibration_bins, classification_report_table, confusion_counts,
+from .figures import plot_confusion, plot_pr, plot_reliability, plot_roc, plot_score_hist
+from .metrics import (CI_METHOD, calibration_bins, classification_report_table, confusion_counts,
                              expected_calibration_error, metrics_table, multiclass_metrics, patient_codes, predict_labels,
                              subgroup_table, wide_table)
 from .inference import (add_model_argument, apply_temperature, as_binary, check_probs, fit_temperature, pneumonia_probability, prior_shift, threshold_transfer)
@@ -35,9 +35,9 @@ from .inference import (add_model_argument, apply_temperature, as_binary, check_
 _log = logging.getLogger(__name__)
 
 # %% auto #0
-__all__ = ['HEADLINE', 'EvalResult', 'evaluate', 'plot_roc', 'plot_pr', 'plot_confusion', 'plot_reliability', 'plot_score_hist',
-           'report_figures', 'TrainPatientsError', 'check_train_patients', 'data_fingerprint', 'model_dir_of',
-           'evaluate_model', 'shift_lines', 'result_dict', 'save_report', 'headline', 'cli_evaluate', 'evaluate_stage']
+__all__ = ['HEADLINE', 'EvalResult', 'evaluate', 'report_figures', 'TrainPatientsError', 'check_train_patients',
+           'data_fingerprint', 'model_dir_of', 'evaluate_model', 'shift_lines', 'result_dict', 'save_report',
+           'headline', 'cli_evaluate', 'evaluate_stage']
 
 # %% ../nbs/04_evaluate.ipynb #1f55be94
 @dataclass
@@ -128,88 +128,6 @@ def evaluate(y_true,                        # labels: 0/1, booleans or 'normal'/
         meta=dict(n_images=n, n_patients=int(len(np.unique(patient_codes(patients, n)))), n_pneumonia=int(y.sum()),
                   n_normal=int(n - y.sum()), n_boot=n_boot, seed=seed, confidence=confidence, ci_method=CI_METHOD,
                   rule='pneumonia if p >= threshold'))
-
-# %% ../nbs/04_evaluate.ipynb #392262f4
-_MARKERS = ['o', 's', '^', 'D']
-
-
-def _fig(ncols: int = 1, size: tuple[float, float] = (5, 4.5)) -> tuple[Figure, np.ndarray]:
-    fig = Figure(figsize=(size[0] * ncols, size[1]), layout='constrained')
-    return fig, np.atleast_1d(fig.subplots(1, ncols))
-
-# %% ../nbs/04_evaluate.ipynb #27cd4d30
-def plot_roc(y_true, p, thresholds: Mapping[str, float] = {}) -> Figure:
-    "ROC curve with AUROC and the operating point of each threshold."
-    y, p = as_binary(y_true), check_probs(p)
-    fig, (ax,) = _fig()
-    if len(np.unique(y)) == 2:
-        fpr, tpr, _ = skm.roc_curve(y, p)
-        ax.plot(fpr, tpr, lw=2, label=f"ROC (AUROC = {skm.roc_auc_score(y, p):.3f})")
-        for (name, t), mk in zip(thresholds.items(), _MARKERS):
-            m = binary_metrics(y, p, t)
-            ax.plot(1 - m['specificity'], m['sensitivity'], mk, ms=9, label=f"{name}: t = {t:.3f}")
-    else: ax.text(0.5, 0.5, 'one class only: no ROC curve', ha='center')
-    ax.plot([0, 1], [0, 1], ':', color='grey', label='chance')
-    ax.set(xlabel='1 - specificity (false positive rate)', ylabel='sensitivity (true positive rate)',
-           title='ROC curve', xlim=(-0.01, 1.01), ylim=(-0.01, 1.01), aspect='equal')
-    ax.legend(loc='lower right', fontsize=8)
-    return fig
-
-# %% ../nbs/04_evaluate.ipynb #f861bf09
-def plot_pr(y_true, p, thresholds: Mapping[str, float] = {}) -> Figure:
-    "Precision-recall curve with AUPRC, prevalence baseline and operating points."
-    y, p = as_binary(y_true), check_probs(p)
-    fig, (ax,) = _fig()
-    if len(np.unique(y)) == 2:
-        prec, rec, _ = skm.precision_recall_curve(y, p)
-        ax.step(rec, prec, where='post', lw=2, label=f"PR (AUPRC = {skm.average_precision_score(y, p):.3f})")
-        for (name, t), mk in zip(thresholds.items(), _MARKERS):
-            m = binary_metrics(y, p, t)
-            ax.plot(m['sensitivity'], m['ppv'], mk, ms=9, label=f"{name}: t = {t:.3f}")
-    ax.axhline(y.mean(), ls=':', color='grey', label=f"prevalence {y.mean():.3f}")
-    ax.set(xlabel='recall (sensitivity)', ylabel='precision (PPV)', title='Precision-recall curve',
-           xlim=(-0.01, 1.01), ylim=(-0.01, 1.01))
-    ax.legend(loc='lower left', fontsize=8)
-    return fig
-
-# %% ../nbs/04_evaluate.ipynb #b778e63d
-def plot_confusion(confusions: Mapping[str, pd.DataFrame]) -> Figure:
-    "Heatmaps of confusion matrices (counts, with row percentages), one panel per threshold."
-    import seaborn as sns
-    fig, axes = _fig(len(confusions), (4.2, 3.8))
-    for ax, (name, cm) in zip(axes, confusions.items()):
-        pct = cm.div(cm.sum(axis=1).replace(0, np.nan), axis=0) * 100
-        annot = cm.astype(str) + '\n' + pct.map(lambda v: '' if np.isnan(v) else f'{v:.0f}%')
-        sns.heatmap(cm, annot=annot, fmt='', cmap='Blues', cbar=False, ax=ax, square=True)
-        ax.set_title(name)
-    return fig
-
-# %% ../nbs/04_evaluate.ipynb #3358b0fb
-def plot_reliability(y_true, probs: Mapping[str, np.ndarray], n_bins: int = 15) -> Figure:
-    "Reliability diagram (observed rate vs mean probability per bin, ECE in the legend) for each probability set."
-    fig, (ax,) = _fig()
-    ax.plot([0, 1], [0, 1], ':', color='grey', label='perfect calibration')
-    for (name, p), mk in zip(probs.items(), _MARKERS):
-        b = calibration_bins(y_true, p, n_bins).query('n > 0')
-        ece = expected_calibration_error(y_true, p, n_bins)
-        ax.plot(b.mean_prob, b.frac_pos, marker=mk, label=f"{name} (ECE = {ece:.3f})")
-    ax.set(xlabel='mean predicted p(pneumonia) in bin', ylabel='observed fraction pneumonia',
-           title=f'Reliability diagram ({n_bins} equal-width bins)', xlim=(0, 1), ylim=(0, 1), aspect='equal')
-    ax.legend(loc='lower right', fontsize=8)
-    return fig
-
-# %% ../nbs/04_evaluate.ipynb #d6564096
-def plot_score_hist(y_true, p, thresholds: Mapping[str, float] = {}, bins: int = 25) -> Figure:
-    "Histograms of p(pneumonia) per true class, with the thresholds."
-    y, p = as_binary(y_true), check_probs(p)
-    fig, (ax,) = _fig(1, (6, 4))
-    for c, lab in enumerate(LABELS):
-        ax.hist(p[y == c], bins=np.linspace(0, 1, bins + 1), alpha=0.55, label=f"{lab} (n = {(y == c).sum()})")
-    for (name, t), ls in zip(thresholds.items(), ['--', ':', '-.']):
-        ax.axvline(t, color='k', ls=ls, label=f"{name}: t = {t:.3f}")
-    ax.set(xlabel='predicted p(pneumonia)', ylabel='images', title='Scores by true class')
-    ax.legend(fontsize=8)
-    return fig
 
 # %% ../nbs/04_evaluate.ipynb #37062545
 def report_figures(result: EvalResult) -> dict[str, Figure]:
