@@ -11,7 +11,8 @@ Two models, each on one set of real films (the same files for every row of that 
 
 Rows, each in a fresh process (so its peak RSS is its own): `reference` (the reference project's loop: PIL and
 torchvision float transforms, HF eager attention, fp32, batch 16), `cxr_vit predict` with the torch engine in fp32 and
-bf16, with ONNX Runtime in fp32 and int8 (exported and quantized first, by `cxr_vit export`), and `cxr_vit explain`
+bf16, with ONNX Runtime in fp32 and int8, with OpenVINO in its own precision (bf16 where the CPU has it) and static int8
+(all exported and quantized first, by `cxr_vit export --onnx --openvino --int8`), and `cxr_vit explain`
 (Grad-CAM, overlays and raw maps written). `e2e img/s`: the command's function called in-process on the folder of
 films (model loading, decoding, the model, writing the CSV or the overlays); `model img/s`: the engine alone on
 preprocessed batches of 32 (Grad-CAM maps of batches of 8 for explain, in the precision it picks); `peak RSS`: of the main process (decoding workers are
@@ -26,7 +27,7 @@ import argparse, json, os, shlex, subprocess, sys, tempfile, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-ROWS = ['reference', 'torch-auto', 'torch-fp32', 'torch-bf16', 'onnx-fp32', 'onnx-int8', 'explain']
+ROWS = ['reference', 'torch-auto', 'torch-fp32', 'torch-bf16', 'onnx-fp32', 'onnx-int8', 'openvino', 'openvino-int8', 'explain']
 
 
 def _rss_mb() -> float:
@@ -81,7 +82,7 @@ def child(row: str, model: str, onnx: str, images: str, out: str) -> dict:
     else:
         from cxr_vit.bulk import cli_predict, load_engine
         engine, precision = {'torch-auto': ('torch', 'auto'), 'torch-fp32': ('torch', 'fp32'), 'torch-bf16': ('torch', 'bf16'), 'onnx-fp32': ('onnx', 'auto'),
-                             'onnx-int8': ('onnx-int8', 'auto')}[row]
+                             'onnx-int8': ('onnx-int8', 'auto'), 'openvino': ('openvino', 'auto'), 'openvino-int8': ('openvino-int8', 'auto')}[row]
         src = model if engine == 'torch' else onnx
         t0 = time.perf_counter()
         rc = cli_predict([images, '--model', src, '--engine', engine, '--precision', precision, '--out', out, '--no-progress'])
@@ -136,10 +137,10 @@ def setup(data: str, work: Path, vitb_images: int) -> dict:
         imgs = work / f'{name}-images'; imgs.mkdir()
         for i, p in enumerate(rows.path): os.symlink(os.path.abspath(p), imgs / f'{i:05d}_{Path(p).name}')
         if name == 'default': rows.to_csv(work / 'val.csv', index=False)   # the int8 check on the validation split
-        rc = cli_export(['--onnx', folder, '--out', str(work / f'{name}-onnx')] + (['--int8', '--data', str(work / 'val.csv')] if name == 'default' else []))
+        rc = cli_export(['--onnx', folder, '--openvino', '--out', str(work / f'{name}-onnx')] + (['--int8', '--data', str(work / 'val.csv')] if name == 'default' else []))
         if name != 'default':   # random weights: no check can judge int8 here; quantized to time it (its rows show what it changes)
-            from cxr_vit.engine import quantize_int8
-            quantize_int8(work / f'{name}-onnx')
+            from cxr_vit.engine import quantize_int8, quantize_openvino
+            quantize_int8(work / f'{name}-onnx'); quantize_openvino(work / f'{name}-onnx', rows.path)
         from cxr_vit.engine import measure_precision
         t0 = time.perf_counter(); picked = measure_precision(load_model(folder))   # once per machine (cached): not in the rows
         out[name] = dict(model=folder, onnx=str(work / f'{name}-onnx'), images=str(imgs), labels=list(rows.label), rc_export=rc,
@@ -191,7 +192,7 @@ def main(argv=None) -> int:
     for name, s in sets.items():   # accuracy against torch fp32 on the same files
         base = pd.read_csv(df.csv[(df.model == name) & (df.row == 'torch-fp32')].iloc[0])
         y = (np.array(s['labels']) == 'pneumonia')
-        for i in df.index[(df.model == name) & df.row.str.startswith(('torch', 'onnx'))]:
+        for i in df.index[(df.model == name) & df.row.str.startswith(('torch', 'onnx', 'openvino'))]:
             p = pd.read_csv(df.csv[i])
             df.loc[i, 'auroc'] = roc_auc_score(y, p.prob_pneumonia) if name == 'default' else np.nan
             df.loc[i, 'max_prob_change'] = float((p.prob_pneumonia - base.prob_pneumonia).abs().max())
@@ -217,9 +218,11 @@ def main(argv=None) -> int:
         print(f"{name}: explain end to end at {e['explain'] / e['torch-fp32']:.2f}x predict fp32, {e['explain'] / e[['torch-fp32', 'torch-bf16', 'onnx-fp32']].max():.2f}x the fastest fp32/bf16 predict")
     for name, s in sets.items():
         print(f"{name}: --precision auto measured fp32 against bf16 once ({s['auto']['measure_s']:.1f} s, cached per machine): {s['auto']['precision']}")
-    chk = json.loads((Path(sets['default']['onnx']) / 'onnx.json').read_text())['int8']
-    print(f"default model, `cxr_vit export --int8` check on its validation split: AUROC change {chk['auroc_change']:.4f}, "
-          f"{chk['flipped']:.2%} of decisions flipped: {'offered' if chk['offered'] else 'not offered'}")
+    info = json.loads((Path(sets['default']['onnx']) / 'onnx.json').read_text())
+    chk, ovchk = info['int8'], info['openvino_int8']
+    for what, c in (('ONNX dynamic', chk), ('OpenVINO static', ovchk)):
+        print(f"default model, `cxr_vit export --int8` check of {what} int8 on its validation split: AUROC change {c['auroc_change']:.4f}, "
+              f"{c['flipped']:.2%} of decisions flipped: {'offered' if c['offered'] else 'not offered'}")
     mem = memory(work) if a.memory else []
     if mem:
         print('\n| files | seconds | peak RSS MB |\n|---:|---:|---:|')
@@ -230,7 +233,7 @@ def main(argv=None) -> int:
     write_atomic(ROOT/'benchmarks/bench_inference.csv', df.drop(columns='csv').round(4).to_csv(index=False))
     write_atomic(ROOT/'benchmarks/bench_inference.json', json.dumps(dict(
         matmul_gflops={k: round(v, 1) for k, v in rates.items()}, model_gflop={k: round(v, 3) for k, v in flops.items()},
-        int8_check=chk, memory=mem, precision_auto={k: s['auto'] for k, s in sets.items()}, models={k: s['model'] for k, s in sets.items()}, command=command), indent=1, default=str))
+        int8_check=chk, openvino_int8_check=ovchk, memory=mem, precision_auto={k: s['auto'] for k, s in sets.items()}, models={k: s['model'] for k, s in sets.items()}, command=command), indent=1, default=str))
     return 0
 
 

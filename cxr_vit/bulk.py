@@ -19,8 +19,8 @@ import torch
 
 from .data import NoImagesError, no_images, progress_bar, read_table, select_split, skipped_under, write_atomic
 from .decode import DECODE_BYTES_PER_PIXEL, MAX_PIXELS
-from .engine import (INT8_BOUNDS, PRECISIONS, OnnxEngine, TorchEngine, _empty, check_int8, engine_of, export_onnx,
-                            iter_predictions, quantize_int8)
+from .engine import (INT8_BOUNDS, PRECISIONS, OnnxEngine, OpenVinoEngine, TorchEngine, _empty, check_int8, engine_of,
+                            export_onnx, export_openvino, iter_predictions, quantize_int8, quantize_openvino)
 from .inference import Paths, add_model_argument, shift_summary
 from .model import load_model
 
@@ -112,7 +112,7 @@ def predict_csv(model, paths: Iterable, out, batch_size: int = 32, threshold: fl
     return out
 
 # %% ../nbs/02g_bulk.ipynb #1e46e8e3
-ENGINES = ('torch', 'onnx', 'onnx-int8')
+ENGINES = ('torch', 'onnx', 'onnx-int8', 'openvino', 'openvino-int8')
 
 
 def default_device() -> torch.device:
@@ -121,13 +121,15 @@ def default_device() -> torch.device:
 
 
 def load_engine(src=None, engine: str = 'torch', precision: str = 'auto', device=None):
-    "An engine: 'torch' (any model source `load_model` reads, on `device` (default `default_device()`), in `precision`), 'onnx' / 'onnx-int8' (a folder of `export_onnx`)."
+    """An engine: 'torch' (any model source `load_model` reads, on `device` (default `default_device()`), in `precision`),
+    'onnx' / 'onnx-int8' (a folder of `export_onnx`), 'openvino' (in `precision`) / 'openvino-int8' (a folder of `export_openvino`)."""
     if engine not in ENGINES: raise ValueError(f'engine {engine!r}: expected one of {ENGINES}')
     if engine == 'torch': return TorchEngine(load_model(src).to(device or default_device()), precision)
     if src is None or not Path(src).is_dir():
-        raise FileNotFoundError(f'--engine {engine} needs --model FOLDER, written by `cxr_vit export --onnx MODEL --out FOLDER` (got {src})')
+        raise FileNotFoundError(f'--engine {engine} needs --model FOLDER, written by `cxr_vit export --{engine.split("-")[0]} MODEL --out FOLDER` (got {src})')
+    if engine == 'openvino': return OpenVinoEngine(src, precision=precision)
     if precision == 'bf16': raise ValueError(f'--precision bf16: the {engine} engine runs {"int8" if engine.endswith("int8") else "fp32"}')
-    return OnnxEngine(src, int8=engine == 'onnx-int8')
+    return OpenVinoEngine(src, int8=True) if engine == 'openvino-int8' else OnnxEngine(src, int8=engine == 'onnx-int8')
 
 
 def available_memory() -> int | None:
@@ -171,8 +173,9 @@ def cli_predict(argv: Sequence[str] | None = None) -> int:
     add_model_argument(ap)
     ap.add_argument('--out', default=None, help='CSV to write, a batch at a time (default: CSV to stdout)')
     ap.add_argument('--resume', action='store_true', help='keep the rows --out holds and predict only the paths it lacks')
-    ap.add_argument('--engine', default='torch', choices=ENGINES, help="'onnx*': --model is a folder of `cxr_vit export --onnx`")
-    ap.add_argument('--precision', default='auto', choices=PRECISIONS, help='torch engine: auto = the faster of fp32 and bf16 for this model here (timed once, cached)')
+    ap.add_argument('--engine', default='torch', choices=ENGINES, help="'onnx*', 'openvino*': --model is a folder of `cxr_vit export --onnx` / `--openvino`")
+    ap.add_argument('--precision', default='auto', choices=PRECISIONS, help='torch engine: auto = the faster of fp32 and bf16 for this model here '
+                    "(timed once, cached); openvino: auto = OpenVINO's choice (bf16 where the CPU has it)")
     ap.add_argument('--workers', type=int, default=None, help='decoding processes (default: one per spare core, at most 4)')
     ap.add_argument('--batch-size', type=int, default=32)
     ap.add_argument('--threshold', type=float, default=None, help="default: the model's own")
@@ -212,37 +215,55 @@ def cli_predict(argv: Sequence[str] | None = None) -> int:
     return 1 if df.error.notna().any() else 0
 
 # %% ../nbs/02g_bulk.ipynb #4519b2e2
+def _int8_line(chk: dict) -> str:
+    return (f"on {chk['n']} images: AUROC {chk['auroc_int8']:.4f} vs {chk['auroc_fp32']:.4f} fp32 (change {chk['auroc_change']:.4f}, "
+            f"bound {INT8_BOUNDS['auroc_change']}), {chk['flipped']:.2%} of decisions flipped (bound {INT8_BOUNDS['flipped']:.1%})")
+
+
+def _export_int8(a, kinds: list[str], info: dict) -> int:
+    "Quantize the formats in `kinds`, check each on --data, keep those within `INT8_BOUNDS`; 1 if one is not offered."
+    from cxr_vit.data import read_dataset
+    table, rc = select_split(read_table(a.data) if a.data else read_dataset(), a.split), 0
+    for kind in kinds:
+        f = quantize_int8(a.out) if kind == 'onnx' else quantize_openvino(a.out, table.path)
+        chk = check_int8(a.out, table, workers=default_workers() if a.workers is None else a.workers, engine=kind)
+        info[f'{kind}_int8' if kind == 'openvino' else 'int8'] = {**chk, 'data': a.data or 'embedded sample', 'split': a.split, 'bounds': INT8_BOUNDS}
+        if chk['offered']: print(f"{kind} int8 {_int8_line(chk)}: kept, {f} (cxr_vit predict --engine {kind}-int8 --model {a.out})"); continue
+        for g in (f, f.with_suffix('.bin')): g.unlink(missing_ok=True)
+        print(f'{kind} int8 {_int8_line(chk)}: int8 is not offered for this model (removed; the fp32 export is kept)', file=sys.stderr)
+        rc = 1
+    return rc
+
+
 def cli_export(argv: Sequence[str] | None = None) -> int:
-    "`cxr_vit export --onnx [MODEL] [--out FOLDER] [--int8]`: an ONNX model folder for `cxr_vit predict --engine onnx`."
-    from cxr_vit.data import add_table_arguments, read_dataset
-    ap = argparse.ArgumentParser(prog='cxr_vit export', description='Export a model to ONNX (optionally int8) for `cxr_vit predict --engine onnx`.')
-    ap.add_argument('--onnx', nargs='?', const='', default=None, metavar='MODEL', required=True,
-                    help='model folder, .safetensors/.pth file or hub id to export (none: the bundled model)')
+    "`cxr_vit export --onnx|--openvino [MODEL] [--out FOLDER] [--int8]`: an export folder for `cxr_vit predict --engine onnx|openvino`."
+    from cxr_vit.data import add_table_arguments
+    ap = argparse.ArgumentParser(prog='cxr_vit export', description='Export a model to ONNX and/or OpenVINO (optionally int8) for '
+                                 '`cxr_vit predict --engine onnx|openvino[-int8]`.')
+    for fmt in ('onnx', 'openvino'):
+        ap.add_argument(f'--{fmt}', nargs='?', const='', default=None, metavar='MODEL', help='model folder, .safetensors/.pth file or '
+                        f'hub id to export (none: the bundled model){"; OpenVINO IR is converted from the ONNX export" if fmt == "openvino" else ""}')
     ap.add_argument('--out', default='model-onnx', help='folder to write (default: %(default)s)')
-    ap.add_argument('--int8', action='store_true', help='also quantize to int8, kept only if it passes the check on --data')
-    add_table_arguments(ap, default='the embedded sample')   # the labeled table of the int8 check
+    ap.add_argument('--int8', action='store_true', help='also quantize each format to int8 (ONNX: dynamic; OpenVINO: static, calibrated '
+                    'on the films of --data), kept only if it passes the check on --data')
+    add_table_arguments(ap, default='the embedded sample')   # the labeled table of the int8 check (and OpenVINO's calibration)
     ap.add_argument('--workers', type=int, default=None, help='decoding processes for the int8 check')
     try: a = ap.parse_args(argv)
     except SystemExit as e: return e.code if isinstance(e.code, int) else 2
+    kinds = [k for k in ('onnx', 'openvino') if getattr(a, k) is not None]
+    if not kinds: print('cxr_vit export: error: give --onnx and/or --openvino', file=sys.stderr); return 2
+    src = next(getattr(a, k) for k in kinds if getattr(a, k)) if any(getattr(a, k) for k in kinds) else None
     try:
         if Path(a.out).exists() and not Path(a.out).is_dir(): raise ValueError(f'--out {a.out}: is a file; give a folder')
-        info = export_onnx(load_model(a.onnx or None), a.out)
-        print(f"exported {a.onnx or 'the bundled model'} to {Path(a.out) / 'model.onnx'}: logits and features within "
+        info = export_onnx(load_model(src), a.out)
+        print(f"exported {src or 'the bundled model'} to {Path(a.out) / 'model.onnx'}: logits and features within "
               f"{info['onnx_max_abs_diff']:.1g} of PyTorch")
-        if not a.int8: return 0
-        table = select_split(read_table(a.data) if a.data else read_dataset(), a.split)
-        quantize_int8(a.out)
-        chk = check_int8(a.out, table, workers=default_workers() if a.workers is None else a.workers)
+        if 'openvino' in kinds:
+            info.update(export_openvino(a.out))
+            print(f"converted to {Path(a.out) / 'model.xml'} (OpenVINO {info['openvino']}): within {info['openvino_max_abs_diff']:.1g} of ONNX")
+        rc = _export_int8(a, kinds, info) if a.int8 else 0
     except (OSError, ValueError, ImportError) as e:
         print(f'cxr_vit export: error: {e}', file=sys.stderr)
         return 2
-    info['int8'] = {**chk, 'data': a.data or 'embedded sample', 'split': a.split, 'bounds': INT8_BOUNDS}
     write_atomic(Path(a.out) / 'onnx.json', json.dumps(info, indent=2))
-    line = (f"int8 on {chk['n']} images: AUROC {chk['auroc_int8']:.4f} vs {chk['auroc_fp32']:.4f} fp32 (change {chk['auroc_change']:.4f}, "
-            f"bound {INT8_BOUNDS['auroc_change']}), {chk['flipped']:.2%} of decisions flipped (bound {INT8_BOUNDS['flipped']:.1%})")
-    if chk['offered']:
-        print(f"{line}: kept, {Path(a.out) / 'model.int8.onnx'} (cxr_vit predict --engine onnx-int8 --model {a.out})")
-        return 0
-    (Path(a.out) / 'model.int8.onnx').unlink()
-    print(f'{line}: int8 is not offered for this model (removed; the fp32 export is kept)', file=sys.stderr)
-    return 1
+    return rc

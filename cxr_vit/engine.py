@@ -10,7 +10,7 @@ and `cxr_vit export` commands are `cxr_vit.bulk`."""
 from __future__ import annotations
 
 import contextlib, io, itertools, json, logging, os, warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -31,7 +31,7 @@ _log = logging.getLogger(__name__)
 # %% auto #0
 __all__ = ['PRECISIONS', 'INT8_BOUNDS', 'native_bf16', 'resolve_precision', 'measure_precision', 'TorchEngine', 'export_onnx',
            'OnnxEngine', 'Batches', 'batches', 'engine_of', 'iter_predictions', 'predict', 'quantize_int8',
-           'check_int8']
+           'check_int8', 'export_openvino', 'quantize_openvino', 'OpenVinoEngine']
 
 # %% ../nbs/02b_engine.ipynb #58476b8e
 PRECISIONS = ('auto', 'fp32', 'bf16')
@@ -167,6 +167,15 @@ def export_onnx(model: PreTrainedModel, out_dir, tol: float = 1e-3) -> dict:
     return info
 
 # %% ../nbs/02b_engine.ipynb #a75b4045
+def _exported_settings(folder: Path):
+    "The settings (`config.cxr`) and shift reference an export folder carries."
+    shift = None
+    if (folder / SHIFT_FILE).is_file():
+        from safetensors.torch import load_file
+        shift = load_file(folder / SHIFT_FILE)
+    return SimpleNamespace(cxr=json.loads((folder / 'config.json').read_text())['cxr']), shift
+
+
 class OnnxEngine:
     "An exported folder (`export_onnx`) as an engine, run by ONNX Runtime; `int8`: its quantized model (`quantize_int8`)."
     kind = 'onnx'
@@ -177,11 +186,7 @@ class OnnxEngine:
             raise FileNotFoundError(f'{f}: no such file; `cxr_vit export --onnx MODEL --out {folder}`'
                                     f'{" --int8" if int8 else ""} writes it')
         self.folder, self.precision = folder, 'int8' if int8 else 'fp32'
-        self.config = SimpleNamespace(cxr=json.loads((folder / 'config.json').read_text())['cxr'])
-        self.cxr_shift = None
-        if (folder / SHIFT_FILE).is_file():
-            from safetensors.torch import load_file
-            self.cxr_shift = load_file(folder / SHIFT_FILE)
+        self.config, self.cxr_shift = _exported_settings(folder)
         self.session = _session(f, threads)
 
     def __call__(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -226,8 +231,8 @@ def batches(paths: Iterable, prep: dict, batch_size: int = 32, workers: int = 0,
 
 # %% ../nbs/02b_engine.ipynb #4f8c4e93
 def engine_of(model, precision: str = 'auto'):
-    "An engine as given, or a PyTorch model wrapped in a `TorchEngine` of that precision."
-    return model if isinstance(model, (TorchEngine, OnnxEngine)) else TorchEngine(model, precision)
+    "An engine as given (anything with an engine's `kind`: torch, onnx, openvino), or a PyTorch model wrapped in a `TorchEngine` of that precision."
+    return model if getattr(model, 'kind', None) in ('torch', 'onnx', 'openvino') else TorchEngine(model, precision)
 
 
 def iter_predictions(engine, paths: Iterable, batch_size: int = 32, threshold: float | None = None, workers: int = 0,
@@ -290,9 +295,10 @@ def quantize_int8(folder) -> Path:
     return out
 
 
-def check_int8(folder, table: pd.DataFrame, batch_size: int = 64, workers: int = 0) -> dict:
-    "AUROC of fp32 and int8 ONNX on a labeled table (path, label), the change, and the share of decisions that flip."
-    a, b = (predict(OnnxEngine(folder, q), table.path, batch_size, workers=workers, progress=False) for q in (False, True))
+def check_int8(folder, table: pd.DataFrame, batch_size: int = 64, workers: int = 0, engine: str = 'onnx') -> dict:
+    "AUROC of the fp32 and int8 models of `engine` ('onnx' or 'openvino') on a labeled table (path, label), the change, and the share of decisions that flip."
+    make = {'onnx': lambda q: OnnxEngine(folder, q), 'openvino': lambda q: OpenVinoEngine(folder, q, precision='fp32')}[engine]
+    a, b = (predict(make(q), table.path, batch_size, workers=workers, progress=False) for q in (False, True))
     ok = a.error.isna() & b.error.isna()
     y = (table.label[ok.values] == 'pneumonia').to_numpy()
     from sklearn.metrics import roc_auc_score
@@ -302,3 +308,70 @@ def check_int8(folder, table: pd.DataFrame, batch_size: int = 64, workers: int =
                flipped=float((a.label[ok] != b.label[ok]).mean()), max_prob_change=float((a.prob_pneumonia - b.prob_pneumonia)[ok].abs().max()))
     res['offered'] = bool(both and res['auroc_change'] <= INT8_BOUNDS['auroc_change'] and res['flipped'] <= INT8_BOUNDS['flipped'])
     return res
+
+# %% ../nbs/02b_engine.ipynb #2279aeed
+def _openvino():
+    try: import openvino
+    except ImportError: raise ImportError('the OpenVINO engine needs openvino and nncf: pip install "cxr_vit[openvino]"') from None
+    return openvino
+
+
+def _save_ir(model, folder: Path, stem: str) -> Path:
+    "Write `folder/stem.xml` + `.bin` (weights as they are, not cast to fp16) atomically: the .bin first, then the .xml naming it."
+    ov = _openvino()
+    ov.save_model(model, str(folder / f'{stem}.partial.xml'), compress_to_fp16=False)
+    os.replace(folder / f'{stem}.partial.bin', folder / f'{stem}.bin')
+    os.replace(folder / f'{stem}.partial.xml', folder / f'{stem}.xml')
+    return folder / f'{stem}.xml'
+
+
+def export_openvino(folder, tol: float = 1e-3) -> dict:
+    "`folder/model.xml`: the ONNX model of an export folder (`export_onnx`) as OpenVINO IR, checked against ONNX Runtime in fp32."
+    ov, folder = _openvino(), Path(folder)
+    if not (folder / 'model.onnx').is_file(): raise FileNotFoundError(f"{folder / 'model.onnx'}: no such file; `export_onnx` writes it first")
+    xml = _save_ir(ov.convert_model(str(folder / 'model.onnx')), folder, 'model')
+    prep = json.loads((folder / 'config.json').read_text())['cxr']['preprocessing']
+    x = torch.randn(2, prep['channels'], *input_size(prep))
+    (zo, fo), (zv, fv) = OnnxEngine(folder)(x), OpenVinoEngine(folder, precision='fp32')(x)
+    diff = float(max((zo - zv).abs().max(), (fo - fv).abs().max()))
+    if not diff <= tol:
+        for f in (xml, xml.with_suffix('.bin')): f.unlink()
+        raise ValueError(f'{xml}: the OpenVINO model differs from ONNX by {diff:.2g} (more than {tol}); not kept')
+    return dict(openvino_max_abs_diff=diff, openvino=ov.__version__)
+
+
+def quantize_openvino(folder, paths: Sequence, batch_size: int = 8, max_films: int = 300) -> Path:
+    "`folder/model.int8.xml`: `folder/model.xml` quantized statically by NNCF (transformer preset), calibrated on up to `max_films` of `paths`."
+    import nncf
+    ov, folder = _openvino(), Path(folder)
+    prep = json.loads((folder / 'config.json').read_text())['cxr']['preprocessing']
+    calib = [normalize(b['x'], prep).numpy() for b in batches(list(paths)[:max_films], prep, batch_size) if len(b['index'])]
+    if not calib: raise ValueError(f'{folder}: no readable film to calibrate int8 on')
+    nncf.set_log_level(logging.ERROR)
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):   # its progress bars
+        q = nncf.quantize(ov.Core().read_model(str(folder / 'model.xml')), nncf.Dataset(calib),
+                          model_type=nncf.ModelType.TRANSFORMER, subset_size=sum(len(c) for c in calib))
+    return _save_ir(q, folder, 'model.int8')
+
+
+class OpenVinoEngine:
+    "An export folder's OpenVINO IR (`export_openvino`; `int8`: `quantize_openvino`'s) as an engine on the CPU."
+    kind = 'openvino'
+
+    def __init__(self, folder, int8: bool = False, precision: str = 'auto', threads: int | None = None):
+        folder = Path(folder); f = folder / ('model.int8.xml' if int8 else 'model.xml')
+        if not f.is_file():
+            raise FileNotFoundError(f'{f}: no such file; `cxr_vit export --openvino MODEL --out {folder}`{" --int8" if int8 else ""} writes it')
+        if precision not in PRECISIONS: raise ValueError(f'precision {precision!r}: expected one of {PRECISIONS}')
+        cfg = {'PERFORMANCE_HINT': 'LATENCY', **({'INFERENCE_NUM_THREADS': threads} if threads else {})}
+        if precision != 'auto' and not int8: cfg['INFERENCE_PRECISION_HINT'] = {'fp32': 'f32', 'bf16': 'bf16'}[precision]
+        self.compiled = _openvino().Core().compile_model(str(f), 'CPU', cfg)
+        self.request, self.folder = self.compiled.create_infer_request(), folder
+        self.precision = 'int8' if int8 else {'f32': 'fp32', 'bf16': 'bf16'}.get(self.compiled.get_property('INFERENCE_PRECISION_HINT').get_type_name(), 'fp16')
+        self.config, self.cxr_shift = _exported_settings(folder)
+
+    def __call__(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        self.request.infer({0: x.float().numpy()})
+        return tuple(torch.from_numpy(self.request.get_output_tensor(i).data.copy()).float() for i in (0, 1))
+
+    def __repr__(self): return f'OpenVinoEngine({self.folder}, {self.precision})'
