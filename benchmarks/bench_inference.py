@@ -155,7 +155,7 @@ def memory(work: Path) -> list[dict]:
     for n in (1000, 10000):
         d = work / f'mem-{n}'; d.mkdir()
         for i in range(n): os.symlink(os.path.abspath(src[i % len(src)]), d / f'{i:05d}.jpeg')
-        code = ('import sys, time; from cxr_vit.pipeline import main; t0 = time.time(); '
+        code = ('import sys, time; from cxr_vit.cli import main; t0 = time.time(); '
                 f"rc = main(['predict', {str(d)!r}, '--out', {str(work / f'mem-{n}.csv')!r}, '--no-progress']); "
                 "print(time.time() - t0, next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM')) / 1024)")
         r = subprocess.run([sys.executable, '-c', code], check=True, capture_output=True, text=True)
