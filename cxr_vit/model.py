@@ -11,54 +11,31 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import functools
-import json
 import logging
 import math
 import os
 import pickle
 import shutil
-import socket
 import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import numpy as np
 import torch
-from transformers import AutoConfig, AutoModelForImageClassification, PretrainedConfig, PreTrainedModel, ViTConfig, ViTForImageClassification
+from transformers import AutoConfig, AutoModelForImageClassification, PreTrainedModel, ViTConfig, ViTForImageClassification
 
 _log = logging.getLogger(__name__)
 
 from .checkpoints import UnsafeCheckpointError, WEIGHT_SUFFIXES, infer_vit_config, model_from_state_dict, read_state_dict
 from .convstem import ConvStemViTConfig, ConvStemViTForImageClassification
 from .data import LABELS
+from .hub import (HubUnavailableError, RemoteCodeError, hub_preprocessing, is_connection_error, local_only, offline_reason,
+                         refuse_remote_code)
 from .preprocessing import (SHIFT_FILE, _check_cxr, check_settings, _cxr_from_config, _preprocessing_from_config, _set_labels, get_cxr,
                                    input_size, make_cxr, make_preprocessing, update_cxr)
 
 # %% auto #0
-__all__ = ['PRESETS', 'KNOWN_CONFIGS', 'NO_DEFAULT_MODEL', 'BUNDLED', 'HubUnavailableError', 'RemoteCodeError', 'register_preset',
-           'preprocessing_from_processor', 'build_model', 'tiny_vit_preset', 'convvit_s_128', 'model_card',
-           'save_model', 'load_model']
-
-# %% ../nbs/02_model.ipynb #cec556b0
-class HubUnavailableError(ConnectionError):
-    "Pretrained weights were asked for, but the Hugging Face hub cannot be reached and they are not cached."
-
-
-class RemoteCodeError(ValueError):
-    "A model folder or repository whose config asks to run its own Python code (`auto_map`): cxr_vit never runs it."
-
-# %% ../nbs/02_model.ipynb #08c08ec6
-def _refuse_remote_code(src, config: dict | None = None):
-    "Raise `RemoteCodeError` when a model's config (a dict, or `src/config.json`) asks for its own code (`auto_map`)."
-    if config is None:
-        f = Path(src) / 'config.json' if Path(src).is_dir() else Path(src)
-        try: config = json.loads(f.read_text()) if f.is_file() else {}
-        except (OSError, ValueError) as e: raise ValueError(f'{f}: not a readable JSON config ({e})') from None
-    if isinstance(config, dict) and config.get('auto_map'):
-        raise RemoteCodeError(f"{src}: its config asks to run the model's own Python code (auto_map: "
-                              f"{', '.join(sorted(config['auto_map']))}); cxr_vit never runs code from a model folder or "
-                              f"repository, prompted or not: use a standard transformers architecture")
+__all__ = ['PRESETS', 'KNOWN_CONFIGS', 'NO_DEFAULT_MODEL', 'BUNDLED', 'register_preset', 'build_model', 'tiny_vit_preset',
+           'convvit_s_128', 'model_card', 'save_model', 'load_model']
 
 # %% ../nbs/02_model.ipynb #3c826d79
 PRESETS: dict[str, Callable[..., PreTrainedModel]] = {}  # name -> fn(labels, image_size=None, **kw) -> untrained model
@@ -77,83 +54,9 @@ KNOWN_CONFIGS = {  # architectures known without the hub (for pretrained=False a
                                         intermediate_size=3072, image_size=224, patch_size=16, num_channels=3),
 }
 
-# %% ../nbs/02_model.ipynb #dc52b52b
-def _hub_offline() -> bool:
-    "Is the hub disabled by the environment (read now, not at import)?"
-    flags = (os.environ.get(v, '') for v in ('HF_HUB_OFFLINE', 'TRANSFORMERS_OFFLINE'))
-    return any(f.strip().lower() in ('1', 'true', 'yes', 'on') for f in flags)
-
-
-@functools.lru_cache(maxsize=None)
-def _hub_reachable(timeout: float = 3.0) -> bool:
-    "Does a TCP connection to the hub endpoint open within `timeout` s? (Probed once per process; assumed behind a proxy.)"
-    if any(os.environ.get(v) for v in ('HTTPS_PROXY', 'https_proxy', 'ALL_PROXY', 'all_proxy')): return True
-    from urllib.parse import urlparse
-    u = urlparse(os.environ.get('HF_ENDPOINT', 'https://huggingface.co'))
-    try:
-        with socket.create_connection((u.hostname, u.port or (443 if u.scheme == 'https' else 80)), timeout=timeout):
-            return True
-    except OSError: return False
-
-
-def _local_only() -> bool:
-    "Use only the local cache: the hub is disabled by the environment, or unreachable (fail in seconds, not after retries)."
-    return _hub_offline() or not _hub_reachable()
-
-
-def _why_offline() -> str:
-    return 'disabled (HF_HUB_OFFLINE=1)' if _hub_offline() else 'unreachable'
-
-
-def _is_connection_error(e: BaseException) -> bool:
-    "Does the exception chain say the hub was unreachable / disabled (rather than 'no such model')?"
-    names = ('LocalEntryNotFoundError', 'OfflineModeIsEnabled', 'ConnectError', 'ConnectTimeout', 'Timeout')
-    while e is not None:
-        if isinstance(e, (ConnectionError, TimeoutError)) or type(e).__name__ in names: return True
-        e = e.__cause__ or e.__context__
-    return False
-
-
+# %% ../nbs/02_model.ipynb #88764b41
 def _presets_text() -> str:
     return ', '.join(sorted(PRESETS)) or 'none registered yet'
-
-# %% ../nbs/02_model.ipynb #7eec0974
-_RESAMPLE = {0: 'nearest', 1: 'bilinear', 2: 'bilinear', 3: 'bicubic', 4: 'bilinear', 5: 'bicubic'}  # PIL codes
-
-
-def preprocessing_from_processor(pp: dict, config: PretrainedConfig) -> dict:
-    "Translate a HF `preprocessor_config.json` dict into our preprocessing dict."
-    as_hw = lambda s: {'height': s, 'width': s} if isinstance(s, int) else (s or {})
-    size, crop = as_hw(pp.get('size')), as_hw(pp.get('crop_size'))
-    if 'shortest_edge' in size and 'height' not in size:  # ConvNeXt-style: resize shortest edge (+ crop_pct)
-        image_size, resize, crop_pct = size['shortest_edge'], 'crop', pp.get('crop_pct') or 1.0
-    elif 'height' in size:
-        image_size, resize, crop_pct = [size['height'], size['width']], 'squash', 1.0
-    else: image_size, resize, crop_pct = getattr(config, 'image_size', 224), 'squash', 1.0
-    if pp.get('do_center_crop') and 'height' in crop:  # resize to `size`, then crop to `crop_size`
-        before = image_size if np.ndim(image_size) else [image_size, image_size]
-        crop_pct = min(crop['height'] / before[0], crop['width'] / before[1], 1.0)
-        image_size = [crop['height'], crop['width']]
-    channels = getattr(config, 'num_channels', 3)
-    norm = pp.get('do_normalize', True)
-    mean = pp.get('image_mean', [0.5] * channels) if norm else 0.0
-    std = pp.get('image_std', [0.5] * channels) if norm else 1.0
-    if channels == 1 and np.ndim(mean): mean, std = float(np.mean(mean)), float(np.mean(std))
-    return make_preprocessing(image_size, channels, mean, std, resize, crop_pct,
-                              _RESAMPLE.get(pp.get('resample', 2), 'bilinear'))
-
-
-def _hub_preprocessing(name: str, config: PretrainedConfig, local_only: bool) -> dict:
-    "Preprocessing from the hub's (or folder's) image-processor config, else from the model config."
-    try:
-        from transformers.utils import cached_file
-        f = cached_file(name, 'preprocessor_config.json', local_files_only=local_only,
-                        _raise_exceptions_for_missing_entries=False, _raise_exceptions_for_connection_errors=False)
-    except Exception as e:  # no processor config is not an error: fall back on the model config
-        _log.debug('no preprocessor_config.json for %s: %s', name, e)
-        f = None
-    if not f: return _preprocessing_from_config(config)
-    return preprocessing_from_processor(json.loads(Path(f).read_text()), config)
 
 # %% ../nbs/02_model.ipynb #9ba61775
 def _resample_pos_embed(pe: torch.Tensor, n_new: int) -> torch.Tensor:
@@ -194,8 +97,8 @@ def _build_preset(name: str, labels: list[str], image_size: int | None, **kwargs
 def _build_hf(name: str, labels: list[str], pretrained: bool, image_size: int | None, **kwargs):
     "A HF image-classification model by hub id or folder, with a fresh head for `labels`."
     local = Path(name).is_dir()
-    if local: _refuse_remote_code(name)
-    offline = not local and _local_only()
+    if local: refuse_remote_code(name)
+    offline = not local and local_only()
     ids = dict(num_labels=len(labels), id2label=dict(enumerate(labels)), label2id={l: i for i, l in enumerate(labels)},
                trust_remote_code=False)
     try:
@@ -211,10 +114,10 @@ def _build_hf(name: str, labels: list[str], pretrained: bool, image_size: int | 
             model = AutoModelForImageClassification.from_config(config)
             if known: return model, _preprocessing_from_config(model.config)
         saved = getattr(model.config, 'cxr', None)   # a folder cxr_vit saved keeps its own preprocessing
-        prep = saved['preprocessing'] if isinstance(saved, dict) and saved.get('preprocessing') else _hub_preprocessing(name, model.config, offline)
+        prep = saved['preprocessing'] if isinstance(saved, dict) and saved.get('preprocessing') else hub_preprocessing(name, model.config, offline)
     except OSError as e:
-        if not _is_connection_error(e): raise
-        why = _why_offline()
+        if not is_connection_error(e): raise
+        why = offline_reason()
         raise HubUnavailableError(
             f'{name}: cannot get it: the Hugging Face hub is {why} and it is not in the local cache. '
             f'Offline presets (no download needed): {_presets_text()}; or pass a local model folder.') from e
@@ -347,7 +250,7 @@ def _load_weights_file(path: Path, labels=None, **overrides) -> PreTrainedModel:
     sd, layout = read_state_dict(path)
     cfg_file = path.parent / 'config.json'
     if cfg_file.exists():
-        _refuse_remote_code(path.parent)
+        refuse_remote_code(path.parent)
         config = AutoConfig.from_pretrained(path.parent, trust_remote_code=False, **overrides)
     else: config = infer_vit_config(sd, path, **overrides)
     model = model_from_state_dict(sd, config, path)
@@ -380,8 +283,8 @@ def _load_hf(src: str, labels=None, **kwargs) -> PreTrainedModel:
     local = Path(src).is_dir()
     if local and not (Path(src) / 'config.json').exists():
         raise FileNotFoundError(f'{src}: not a model folder (no config.json); save_model writes one')
-    if local: _refuse_remote_code(src)
-    offline = not local and _local_only()
+    if local: refuse_remote_code(src)
+    offline = not local and local_only()
     try:
         with _hf_bars_off(local):  # a hub download keeps its bar
             model, info = AutoModelForImageClassification.from_pretrained(
@@ -394,8 +297,8 @@ def _load_hf(src: str, labels=None, **kwargs) -> PreTrainedModel:
     except RuntimeError as e:  # shapes in the weights that the config does not have (hidden size, channels, ...)
         raise ValueError(f'{src}: the weights do not fit its config.json ({str(e).splitlines()[0][:300]})') from None
     except OSError as e:
-        if local or not _is_connection_error(e): raise
-        why = _why_offline()
+        if local or not is_connection_error(e): raise
+        why = offline_reason()
         raise HubUnavailableError(f'{src}: no such file or folder, and as a hub id: the Hugging Face hub is {why} and '
                                   'it is not in the local cache; pass a model folder or a weights file') from e
     if info.get('missing_keys') or info.get('mismatched_keys') or info.get('unexpected_keys'):
@@ -406,7 +309,7 @@ def _load_hf(src: str, labels=None, **kwargs) -> PreTrainedModel:
         model = model.float()                                                 # wheel), computed in fp32 like every other model
     if getattr(model.config, 'cxr', None) is None:
         model.config.cxr = {**_cxr_from_config(model.config, name=str(src)),
-                            'preprocessing': _hub_preprocessing(src, model.config, offline or local)}
+                            'preprocessing': hub_preprocessing(src, model.config, offline or local)}
     _check_loaded_cxr(model, src)
     if labels is not None: update_cxr(model, labels=list(labels))
     if local and (Path(src) / SHIFT_FILE).is_file():

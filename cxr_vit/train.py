@@ -333,7 +333,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def cli_train(argv: list[str] | None = None) -> int:
     "`cxr_vit train ...`: returns the exit code (0 ok, 2 bad input or model not available)."
-    from cxr_vit.model import HubUnavailableError
+    from cxr_vit.hub import HubUnavailableError
     from cxr_vit.checkpoints import UnsafeCheckpointError
     a = _parser().parse_args(argv)
     try:
