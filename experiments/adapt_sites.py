@@ -5,7 +5,7 @@
 
 The model of a transfer row (`experiments/transfer.py t-base`: trained without the ends of the acquisition series) meets
 six new "sites" it never saw: the held-out series ends (`shift`, real files) and the validation images under each
-simulated site of `cxr_vit.robustness.SITES`; `--n` images of each, drawn at random (seed 0). On every site a fresh
+simulated site of `cxr_vit.shifts.SITES`; `--n` images of each, drawn at random (seed 0). On every site a fresh
 copy of the model is adapted, without labels, on that site's images with each method of `cxr_vit.adapt.adapt` that
 fits it (with BatchNorm: AdaBN; AdaBN then the class mix by EM; AdaBN then TENT, 1 epoch at lr 1e-3; without: the head
 features re-centred; re-centred then EM; TENT alone; EM alone) and scored on them at its stored
@@ -27,7 +27,8 @@ from cxr_vit.decode import read_xray
 from cxr_vit.metrics import expected_calibration_error
 from cxr_vit.inference import fit_shift_reference, predict_proba, threshold_transfer
 from cxr_vit.preprocessing import get_cxr, update_cxr
-from cxr_vit.robustness import SITES, apply_shift
+from cxr_vit.robustness import apply_shift
+from cxr_vit.shifts import SITES
 from cxr_vit.augment import XrayDataset
 from transfer import row_model   # experiments/transfer.py
 

@@ -10,7 +10,7 @@ trained rows together. Each row is scored three ways, none of them the official 
 
 - val: the random patient-level validation split (the pool training was drawn from);
 - shift: the ends of each acquisition series (`cxr_vit.splits.hold_out_shift`), never trained on;
-- sites: the validation images under the five simulated sites of `cxr_vit.robustness.SITES`.
+- sites: the validation images under the five simulated sites of `cxr_vit.shifts.SITES`.
 
 For each, AUROC and, at the model's stored threshold (fitted on held-out training patients), sensitivity,
 specificity and the specificity lost to threshold transfer (`cxr_vit.inference.threshold_transfer`: against a
@@ -31,7 +31,8 @@ from cxr_vit.inference import choose_threshold, pneumonia_probability, predict_c
 from cxr_vit.model import load_model
 from cxr_vit.preprocessing import get_cxr, update_cxr
 from cxr_vit.probe import interpolate_weights
-from cxr_vit.robustness import SITES, robustness_table
+from cxr_vit.robustness import robustness_table
+from cxr_vit.shifts import SITES
 from cxr_vit.augment import AugmentConfig, XrayDataset
 from cxr_vit.pretrain import pretrain
 from cxr_vit.train import recalibrate, split_table, train

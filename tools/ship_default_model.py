@@ -40,7 +40,7 @@ def transfer_lines(row: pd.Series) -> list[str]:
             '| evaluated on | AUROC | sensitivity | specificity | specificity lost |', '|---|---|---|---|---|',
             f"| validation patients (random patient-level split) | {row.val_auroc:.4f} | {row.val_sensitivity:.3f} | {row.val_specificity:.3f} | {row.val_specificity_lost:+.3f} |",
             f"| held-out series ends (the lowest- and highest-numbered 10% of each file series, never trained on) | {row.shift_auroc:.4f} | {row.shift_sensitivity:.3f} | {row.shift_specificity:.3f} | {row.shift_specificity_lost:+.3f} |",
-            f"| simulated sites (`cxr_vit.robustness.SITES`), worst | {row.sites_auroc_min:.4f} | | {row.sites_specificity_min:.3f} | {row.sites_specificity_lost_max:+.3f} ({row.sites_worst}) |",
+            f"| simulated sites (`cxr_vit.shifts.SITES`), worst | {row.sites_auroc_min:.4f} | | {row.sites_specificity_min:.3f} | {row.sites_specificity_lost_max:+.3f} ({row.sites_worst}) |",
             '', f"Mean specificity lost over the simulated sites: {row.sites_specificity_lost_mean:.3f}. At a new site, "
             '`cxr_vit adapt` (on its unlabeled images) and the shift score in `cxr_vit predict` are the tools to use.']
 
