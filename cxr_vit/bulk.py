@@ -252,7 +252,7 @@ def cli_export(argv: Sequence[str] | None = None) -> int:
     except SystemExit as e: return e.code if isinstance(e.code, int) else 2
     kinds = [k for k in ('onnx', 'openvino') if getattr(a, k) is not None]
     if not kinds: print('cxr_vit export: error: give --onnx and/or --openvino', file=sys.stderr); return 2
-    src = next(getattr(a, k) for k in kinds if getattr(a, k)) if any(getattr(a, k) for k in kinds) else None
+    src = next((getattr(a, k) for k in kinds if getattr(a, k)), None)   # the model named with either flag; none: the bundled one
     try:
         if Path(a.out).exists() and not Path(a.out).is_dir(): raise ValueError(f'--out {a.out}: is a file; give a folder')
         info = export_onnx(load_model(src), a.out)

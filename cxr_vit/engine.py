@@ -167,13 +167,18 @@ def export_onnx(model: PreTrainedModel, out_dir, tol: float = 1e-3) -> dict:
     return info
 
 # %% ../nbs/02b_engine.ipynb #a75b4045
+def _exported_cxr(folder: Path) -> dict:
+    "The settings (`config.cxr`) an export folder carries."
+    return json.loads((Path(folder) / 'config.json').read_text())['cxr']
+
+
 def _exported_settings(folder: Path):
-    "The settings (`config.cxr`) and shift reference an export folder carries."
+    "The settings (as a model's `config`) and shift reference an export folder carries."
     shift = None
     if (folder / SHIFT_FILE).is_file():
         from safetensors.torch import load_file
         shift = load_file(folder / SHIFT_FILE)
-    return SimpleNamespace(cxr=json.loads((folder / 'config.json').read_text())['cxr']), shift
+    return SimpleNamespace(cxr=_exported_cxr(folder)), shift
 
 
 class OnnxEngine:
@@ -330,7 +335,7 @@ def export_openvino(folder, tol: float = 1e-3) -> dict:
     ov, folder = _openvino(), Path(folder)
     if not (folder / 'model.onnx').is_file(): raise FileNotFoundError(f"{folder / 'model.onnx'}: no such file; `export_onnx` writes it first")
     xml = _save_ir(ov.convert_model(str(folder / 'model.onnx')), folder, 'model')
-    prep = json.loads((folder / 'config.json').read_text())['cxr']['preprocessing']
+    prep = _exported_cxr(folder)['preprocessing']
     x = torch.randn(2, prep['channels'], *input_size(prep))
     (zo, fo), (zv, fv) = OnnxEngine(folder)(x), OpenVinoEngine(folder, precision='fp32')(x)
     diff = float(max((zo - zv).abs().max(), (fo - fv).abs().max()))
@@ -344,7 +349,7 @@ def quantize_openvino(folder, paths: Sequence, batch_size: int = 8, max_films: i
     "`folder/model.int8.xml`: `folder/model.xml` quantized statically by NNCF (transformer preset), calibrated on up to `max_films` of `paths`."
     import nncf
     ov, folder = _openvino(), Path(folder)
-    prep = json.loads((folder / 'config.json').read_text())['cxr']['preprocessing']
+    prep = _exported_cxr(folder)['preprocessing']
     calib = [normalize(b['x'], prep).numpy() for b in batches(list(paths)[:max_films], prep, batch_size) if len(b['index'])]
     if not calib: raise ValueError(f'{folder}: no readable film to calibrate int8 on')
     nncf.set_log_level(logging.ERROR)
