@@ -15,7 +15,7 @@ bf16, with ONNX Runtime in fp32 and int8, with OpenVINO in its own precision (bf
 (all exported and quantized first, by `cxr_vit export --onnx --openvino --int8`), and `cxr_vit explain`
 (Grad-CAM, overlays and raw maps written). `e2e img/s`: the command's function called in-process on the folder of
 films (model loading, decoding, the model, writing the CSV or the overlays); `model img/s`: the engine alone on
-preprocessed batches of 32 (Grad-CAM maps of batches of 8 for explain, in the precision it picks); `peak RSS`: of the main process (decoding workers are
+preprocessed batches of 32 (for explain: its maps, in the batch size and precision the command picks); `peak RSS`: of the main process (decoding workers are
 separate processes). Also printed: the machine's matmul rate in fp32 and bf16, and each model's FLOPs per image.
 `--precision auto` is measured once per model before the rows (the one-time cost users pay on first use, cached per
 machine, printed and recorded), so no row pays it. `--memory`: peak RSS of `cxr_vit predict` (default model) on generated folders of 1,000 and 10,000 files.
@@ -75,10 +75,11 @@ def child(row: str, model: str, onnx: str, images: str, out: str) -> dict:
         e2e = time.perf_counter() - t0
         assert rc == 0, rc
         from cxr_vit.engine import resolve_precision
-        m = load_model(model); x = preprocess(files[:8], m)
-        def maps():   # in the precision the command picked ('auto')
+        from cxr_vit.gradcam import auto_batch_size
+        m = load_model(model); bs = auto_batch_size(m); x = preprocess(files[:bs], m)
+        def maps():   # in the precision and batch size the command picked
             with torch.autocast('cpu', torch.bfloat16, enabled=resolve_precision('auto', 'cpu', m) == 'bf16'): token_maps(m, x)
-        model_s = _best(maps) / 8
+        model_s = _best(maps) / bs
     else:
         from cxr_vit.bulk import cli_predict, load_engine
         engine, precision = {'torch-auto': ('torch', 'auto'), 'torch-fp32': ('torch', 'fp32'), 'torch-bf16': ('torch', 'bf16'), 'onnx-fp32': ('onnx', 'auto'),

@@ -9,6 +9,7 @@ most confident true and false positives and negatives and runs the checks on the
 from __future__ import annotations
 
 import argparse
+from concurrent.futures import ThreadPoolExecutor
 import io
 import itertools
 import json
@@ -30,7 +31,7 @@ from .decode import read_xray
 from .engine import PRECISIONS, resolve_precision
 from .inference import Paths, add_model_argument, class_probs, decision_threshold, pneumonia_probability
 from .model import load_model
-from .preprocessing import get_cxr
+from .preprocessing import get_cxr, pair
 from .preprocessing import preprocess as model_preprocess
 from .heatmaps import (METHODS, checked_method, class_names, default_layer, explain_batch, film_heat, overlay,
                               overlay_image, png_bytes, token_maps)
@@ -40,8 +41,8 @@ from .heatmap_checks import (deletion_insertion, faithfulness_table, high_norm_t
 _log = logging.getLogger(__name__)
 
 # %% auto #0
-__all__ = ['evidence_target', 'Explanation', 'explain', 'explain_paths', 'cli_explain', 'pick_examples', 'gallery',
-           'report_stage']
+__all__ = ['evidence_target', 'Explanation', 'auto_batch_size', 'explain', 'explain_paths', 'cli_explain', 'pick_examples',
+           'gallery', 'report_stage']
 
 # %% ../nbs/05_gradcam.ipynb #900fef9c
 def _preprocessing(model) -> dict | None:
@@ -101,10 +102,21 @@ def _target(model, target):
     return target
 
 
-def _explained(model, images: list, paths: list, method: str, target, layer, batch_size: int, preprocess=None,
+def auto_batch_size(model) -> int:
+    "Images per explained batch: as many (8 to 32) as hold about the activations of 8 ViT-B/16 films at 224 px (tokens x width x depth)."
+    if (c := getattr(model, 'config', None)) is None: return 8
+    prep = _preprocessing(model) or {}
+    try:
+        (ph, pw), (h, w) = pair(c.patch_size), pair(prep.get('image_size') or c.image_size)
+        cost = ((h // ph) * (w // pw) + 1) * c.hidden_size * c.num_hidden_layers
+    except (AttributeError, TypeError): return 8
+    return int(min(32, max(8, 8 * 197 * 768 * 12 // cost)))
+
+
+def _explained(model, images: list, paths: list, method: str, target, layer, batch_size: int | None, preprocess=None,
                precision: str = 'fp32') -> list[Explanation]:
-    "`Explanation`s of decoded `images` (`paths`: where each came from, or None), `batch_size` at a time; in bf16 autocast under `precision` 'bf16'."
-    method, layer = checked_method(model, method, layer)
+    "`Explanation`s of decoded `images` (`paths`: where each came from, or None), `batch_size` (None: `auto_batch_size`) at a time; in bf16 autocast under `precision` 'bf16'."
+    method, layer, batch_size = *checked_method(model, method, layer), batch_size or auto_batch_size(model)
     labels, prep = [l for _, l in sorted(class_names(model).items())], _preprocessing(model)
     device, out = next(model.parameters()).device, []
     for i in range(0, len(images), batch_size):
@@ -117,8 +129,8 @@ def _explained(model, images: list, paths: list, method: str, target, layer, bat
 
 
 def explain(model: nn.Module, images, method: str | None = None, target='evidence', layer: str | None = None,
-            batch_size: int = 8, precision: str = 'auto') -> Explanation | list[Explanation]:
-    "Explain an image (a path or a PIL image) or a list of them: an `Explanation` each (one for one); `method` None: the model's checked one (`checked_method`). Unreadable files raise; `precision` as `predict`'s."
+            batch_size: int | None = None, precision: str = 'auto') -> Explanation | list[Explanation]:
+    "Explain an image (a path or a PIL image) or a list of them: an `Explanation` each (one for one); `method` None: the model's checked one (`checked_method`); `batch_size` None: `auto_batch_size`. Unreadable files raise; `precision` as `predict`'s."
     one = isinstance(images, (str, os.PathLike, Image.Image))
     items = [images] if one else list(images)
     pil = [im if isinstance(im, Image.Image) else read_xray(im) for im in items]
@@ -145,19 +157,35 @@ def _name(path: str, seen: set) -> str:
     return name
 
 # %% ../nbs/05_gradcam.ipynb #88f8ced9
-def _save_one(out: Path, e: Explanation, seen: set) -> dict:
-    "Write an `Explanation`'s overlay (.png) and raw map (.npy) into `out`; its record for summary.json."
+def _save_one(out: Path, e: Explanation, seen: set, shares) -> dict:
+    "Write an `Explanation`'s overlay (.png) and raw map (.npy) into `out`; its record for summary.json (`shares`: its `region_shares` row)."
     name, tmap, p = _name(e.path, seen), e.token_map, e.probs
     write_atomic(out / f'{name}_{e.method}.png', e._repr_png_())
     write_atomic(out / f'{name}_{e.method}.npy', _npy(tmap.astype(np.float32)))
     r, c = np.unravel_index(int(np.argmax(tmap)), tmap.shape)
-    shares = region_shares(tmap[None]).iloc[0]
     rnd = lambda v: None if np.isnan(v) else round(float(v), 4)
     return dict(path=e.path, width=e.image.size[0], height=e.image.size[1], predicted=e.predicted, probability=round(float(p.max()), 4),
                 prob_pneumonia=rnd(e.prob_pneumonia), target=e.explained, target_probability=round(float(p[e.target]), 4),
                 grid=list(tmap.shape), peak_token=[int(r), int(c)], thorax_share=rnd(shares.thorax_share), outside_share=rnd(shares.outside_share),
                 overlay=f'{name}_{e.method}.png', map=f'{name}_{e.method}.npy', empty=e.empty,
                 **({'why_empty': f'nothing at this layer raises the {e.explained} score (the map is ReLU of the gradient-weighted activations)'} if e.empty else {}))
+
+
+def _read(files: list) -> tuple[list, list, list]:
+    "Decode a batch of files: the files read, their images, and an error record for each of the rest."
+    ok, images, errors = [], [], []
+    for f in files:
+        try: images.append(read_xray(f)); ok.append(f)
+        except (OSError, ValueError) as e:
+            _log.warning('%s', e); errors.append(dict(path=f, error=str(e)))
+    return ok, images, errors
+
+
+def _save(out: Path, explanations: list, errors: list, seen: set) -> list[dict]:
+    "A batch's records: its error records, then each explanation's, written by `_save_one`."
+    if not explanations: return errors
+    shares = region_shares(np.stack([e.token_map for e in explanations]))
+    return errors + [_save_one(out, e, seen, s) for e, s in zip(explanations, shares.itertuples())]
 
 def explain_paths(
     model: nn.Module,                    # the classifier to explain
@@ -166,25 +194,30 @@ def explain_paths(
     method: str | None = None,           # one of `METHODS`; None: the one checked for the model (`checked_method`)
     target='evidence',                   # 'evidence' (`evidence_target`), 'predicted', or one class index or label
     layer: str | None = None,            # module name for Grad-CAM; None: `default_layer(model)`
-    batch_size: int = 8,                 # images per forward and backward pass
+    batch_size: int | None = None,       # images per forward and backward pass; None: `auto_batch_size`
     progress: bool = True,               # show a progress bar
     preprocess: Callable | None = None,  # (PIL images, model) -> pixel tensor; None: the model's own preprocessing
     precision: str = 'auto',             # 'auto' (the faster for this model here, as `predict`), 'fp32' or 'bf16'
 ) -> list[dict]:
     "Explain images and folders of images: overlays (.png), raw token maps (.npy) and `summary.json` in `out_dir`; returns the records."
+    files, batch_size = iter(Paths(paths)), batch_size or auto_batch_size(model)
     target, out, (method, layer) = _target(model, target), Path(out_dir), checked_method(model, method, layer)
-    files = iter(Paths(paths))   # walked lazily, a batch at a time; unreadable or missing files: error records
+    batches = iter(lambda: list(itertools.islice(files, batch_size)), [])   # walked lazily; missing files: error records
     out.mkdir(parents=True, exist_ok=True)
-    records, seen, n = [], set(), 0
-    with progress_bar(total=None, unit='img', desc=f'explain ({method})', disable=not progress) as bar:
-        while chunk := list(itertools.islice(files, batch_size)):
-            ok, images = [], []
-            for f in chunk:
-                try: images.append(read_xray(f)); ok.append(f)
-                except (OSError, ValueError) as e:
-                    _log.warning('%s', e); records.append(dict(path=f, error=str(e)))
-            records += [_save_one(out, e, seen) for e in _explained(model, images, ok, method, target, layer, batch_size, preprocess, precision)]
-            n += len(chunk); bar.update(len(chunk))
+    seen, n, saved = set(), 0, []
+    # three stages at once: the next batch decodes and the last one's overlays encode while this one is explained
+    with ThreadPoolExecutor(1) as reader, ThreadPoolExecutor(1) as writer, \
+         progress_bar(total=None, unit='img', desc=f'explain ({method})', disable=not progress) as bar:
+        batch = reader.submit(_read, next(batches, []))
+        while True:
+            ok, images, errors = batch.result()
+            if not ok and not errors: break
+            batch = reader.submit(_read, next(batches, []))
+            exps = _explained(model, images, ok, method, target, layer, batch_size, preprocess, precision)
+            if len(saved) >= 2: saved[-2].result()             # at most two batches wait to be written
+            saved.append(writer.submit(_save, out, exps, errors, seen))
+            n += len(ok) + len(errors); bar.update(len(ok) + len(errors))
+        records = [r for f in saved for r in f.result()]
     summary = dict(method=method, layer=(layer or default_layer(model)) if method in ('gradcam', 'gradcam++') else None,
                    model=type(model).__name__, n_images=n, n_errors=sum('error' in r for r in records),
                    n_empty=sum(bool(r.get('empty')) for r in records), images=records)
@@ -202,7 +235,7 @@ def cli_explain(argv: Sequence[str] | None = None) -> int:
     p.add_argument('--target', default='evidence', help="'evidence' (default: the pneumonia evidence of every image), 'predicted', "
                    'or a class index or label name')
     p.add_argument('--layer', default=None, help="module name for Grad-CAM (default: the last block's pre-attention norm)")
-    p.add_argument('--batch-size', type=int, default=8)
+    p.add_argument('--batch-size', type=int, default=None, help='images per pass (default: 8 to 32, by the model\'s size)')
     p.add_argument('--precision', default='auto', choices=PRECISIONS, help='auto = the faster of fp32 and bf16 for this model here (as predict)')
     try: a = p.parse_args(argv)
     except SystemExit as e: return e.code if isinstance(e.code, int) else 2   # --help: 0, usage error: 2
@@ -211,7 +244,7 @@ def cli_explain(argv: Sequence[str] | None = None) -> int:
         print(f"cxr_vit explain: error: {no_images(' '.join(a.paths), skipped=skipped_under(a.paths))}", file=sys.stderr)
         return NoImagesError.exit_code
     try:
-        if a.batch_size < 1: raise ValueError(f'--batch-size {a.batch_size}: must be at least 1')
+        if a.batch_size is not None and a.batch_size < 1: raise ValueError(f'--batch-size {a.batch_size}: must be at least 1')
         if Path(a.out).exists() and not Path(a.out).is_dir(): raise ValueError(f'--out {a.out}: is a file; give a folder')
         recs = explain_paths(load_model(a.model), a.paths, a.out, a.method, target, a.layer, a.batch_size, precision=a.precision)
     except (OSError, ValueError) as e:

@@ -9,6 +9,7 @@ same numbers as pytorch-grad-cam where both compute one; maps upsampled and laid
 from __future__ import annotations
 
 import contextlib
+import functools
 import inspect
 import io
 from typing import Callable, Iterator
@@ -354,16 +355,24 @@ def overlay(image, token_map: np.ndarray, title: str = '', preprocessing: dict |
     return ax.figure
 
 # %% ../nbs/04c_heatmaps.ipynb #bcf24015
+@functools.cache
+def _palette(cmap: str) -> list[int]:
+    "A matplotlib colormap's 256 colours as a Pillow palette (looked up once: a colormap call rebuilds its table)."
+    from matplotlib import colormaps
+    return (colormaps[cmap](np.arange(256))[:, :3] * 255).round().astype(np.uint8).ravel().tolist()
+
+
 def overlay_image(image, token_map: np.ndarray, preprocessing: dict | None = None, alpha: float = 0.45, cmap: str = 'jet',
                   caption: str = ''):
     "`token_map` blended over `image` at its own size, as an RGB `PIL.Image` (numpy + Pillow, no figure); `caption` below it."
-    from matplotlib import colormaps
     from PIL import ImageDraw, ImageFont
-    gray = np.asarray(image.convert('L') if hasattr(image, 'convert') else image, np.float32)
-    heat = film_heat(gray, token_map, preprocessing)
-    a = np.where(np.isnan(heat), 0.0, alpha)[..., None]                      # unseen pixels stay as they were
-    rgb = gray[..., None] * (1 - a) + colormaps[cmap](np.nan_to_num(heat))[..., :3] * 255 * a
-    img = Image.fromarray(rgb.round().astype(np.uint8), 'RGB')
+    gray = image.convert('L') if hasattr(image, 'convert') else Image.fromarray(np.asarray(image).clip(0, 255).astype(np.uint8))
+    heat = film_heat(np.asarray(gray, np.float32), token_map, preprocessing)
+    colour = Image.fromarray(np.minimum(np.nan_to_num(heat) * 256, 255).astype(np.uint8))   # the colormap's own binning
+    colour.putpalette(_palette(cmap))
+    base = gray.convert('RGB')
+    img = Image.blend(base, colour.convert('RGB'), alpha)       # in Pillow's C loops: 2.6x the numpy blend
+    if np.isnan(heat).any(): img = Image.composite(img, base, Image.fromarray(~np.isnan(heat)))   # unseen pixels stay as they were
     if not caption: return img
     font, lines = ImageFont.load_default(size=max(11, img.width // 40)), caption.splitlines()
     step = font.size + 4
