@@ -24,7 +24,7 @@ def main(argv=None) -> int:
     from cxr_vit.data import read_dataset
     from cxr_vit.explore import explore
     from cxr_vit.model import load_model
-    from cxr_vit.train import model_table
+    from cxr_vit.calibration import model_table
     model = load_model()
     table = model_table(model, read_dataset(a.data))   # the split the model records
     val = table[table.split == 'val'].reset_index(drop=True)
@@ -45,7 +45,7 @@ def main(argv=None) -> int:
     command = f'python benchmarks/bench_explorer.py {" ".join(argv if argv is not None else sys.argv[1:])}'.rstrip()
     print(f'\ncommand: {command}')
     import json
-    from cxr_vit.data import write_atomic
+    from cxr_vit.runtime import write_atomic
     q = lambda v: dict(median=round(float(np.median(v)), 4), worst=round(float(np.max(v)), 4), n=len(v))
     write_atomic(ROOT/'benchmarks/bench_explorer.json', json.dumps(dict(
         films=len(ex.cases), opened_s=round(opened, 1), click=q(cases), slider=q(slider),

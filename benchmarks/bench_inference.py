@@ -124,7 +124,7 @@ def setup(data: str, work: Path, vitb_images: int) -> dict:
     from cxr_vit.bulk import cli_export
     from cxr_vit.model import _default_model_dir, load_model, save_model
     from cxr_vit.preprocessing import REFERENCE_PREPROCESSING, make_cxr
-    from cxr_vit.train import model_table
+    from cxr_vit.calibration import model_table
     default = _default_model_dir()
     table = model_table(load_model(default), read_dataset(data))   # the split the model records
     val = table[table.split == 'val'].reset_index(drop=True)
@@ -229,7 +229,7 @@ def main(argv=None) -> int:
         for m in mem: print(f"| {m['files']} | {m['seconds']} | {m['peak_rss_mb']} |")
     command = f'python benchmarks/bench_inference.py {shlex.join(argv if argv is not None else sys.argv[1:])}'.rstrip()
     print(f'\ncommand: {command}')
-    from cxr_vit.data import write_atomic
+    from cxr_vit.runtime import write_atomic
     write_atomic(ROOT/'benchmarks/bench_inference.csv', df.drop(columns='csv').round(4).to_csv(index=False))
     write_atomic(ROOT/'benchmarks/bench_inference.json', json.dumps(dict(
         matmul_gflops={k: round(v, 1) for k, v in rates.items()}, model_gflop={k: round(v, 3) for k, v in flops.items()},

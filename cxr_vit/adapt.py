@@ -18,7 +18,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from .data import NoImagesError, no_images, progress_bar, skipped_under
+from .data import NoImagesError, no_images, skipped_under
+from .runtime import progress_bar
 from .decode import read_xray
 from .inference import add_model_argument, apply_temperature, expand_paths, predict_logits, shift_distance
 from .model import load_model, save_model

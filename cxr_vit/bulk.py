@@ -17,7 +17,8 @@ from pathlib import Path
 import pandas as pd
 import torch
 
-from .data import NoImagesError, no_images, progress_bar, read_table, select_split, skipped_under, write_atomic
+from .data import NoImagesError, no_images, read_table, select_split, skipped_under
+from .runtime import progress_bar, write_atomic
 from .decode import DECODE_BYTES_PER_PIXEL, MAX_PIXELS
 from .engine import (INT8_BOUNDS, PRECISIONS, OnnxEngine, OpenVinoEngine, TorchEngine, _empty, check_int8, engine_of,
                             export_onnx, export_openvino, iter_predictions, quantize_int8, quantize_openvino)

@@ -48,8 +48,8 @@ def cli_data_scan(argv: list[str] | None = None) -> int:
 
 # %% ../nbs/06a_cli.ipynb #b4c1e12e
 def _param(s: str) -> tuple[str, object]:
-    "`-p KEY=VALUE`: `cxr_vit.data.parse_param`, imported on use (`cxr_vit --help` stays free of pandas)."
-    from cxr_vit.data import parse_param
+    "`-p KEY=VALUE`: `cxr_vit.runtime.parse_param`, imported on use (`cxr_vit --help` stays free of pandas)."
+    from cxr_vit.runtime import parse_param
     return parse_param(s)
 
 

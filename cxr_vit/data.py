@@ -9,26 +9,24 @@ stage, which runs all three."""
 
 # %% ../nbs/01_data.ipynb #f3bb1eed
 from __future__ import annotations
-import argparse, functools, logging, os, platform, re, warnings
-from importlib import metadata
+import argparse, logging, os, re, warnings
 from pathlib import Path
 from typing import Iterator
 
 import numpy as np
 import pandas as pd
-import yaml
 from PIL import Image
 
 from .decode import is_image_file, looks_like_image
+from .runtime import write_atomic
 
 _log = logging.getLogger(__name__)
 
 # %% auto #0
-__all__ = ['LABELS', 'SUBTYPES', 'COLUMNS', 'PROGRESS_ENV', 'STAGE_ENV', 'parse_kermany_name', 'DatasetError', 'parse_label',
-           'walk_images', 'skipped_files', 'printable', 'NoImagesError', 'no_images', 'skipped_under', 'read_folder',
-           'write_synthetic_image', 'write_kaggle_tree', 'read_manifest', 'read_npz', 'read_dataset', 'sample_dir',
-           'progress_bar', 'write_atomic', 'save_table', 'load_table', 'versions', 'read_table', 'select_split',
-           'add_table_arguments', 'parse_param']
+__all__ = ['LABELS', 'SUBTYPES', 'COLUMNS', 'parse_kermany_name', 'DatasetError', 'parse_label', 'walk_images', 'skipped_files',
+           'printable', 'NoImagesError', 'no_images', 'skipped_under', 'read_folder', 'write_synthetic_image',
+           'write_kaggle_tree', 'read_manifest', 'read_npz', 'read_dataset', 'sample_dir', 'save_table', 'load_table',
+           'read_table', 'select_split', 'add_table_arguments']
 
 # %% ../nbs/01_data.ipynb #3e7496e1
 LABELS = ('normal', 'pneumonia')  # the binary task, in logit order (reference: NORMAL=0, PNEUMONIA=1)
@@ -286,39 +284,6 @@ def sample_dir() -> Path:
     import cxr_vit
     return Path(cxr_vit.__file__).parent/'sample'
 
-# %% ../nbs/01_data.ipynb #8fd820dd
-PROGRESS_ENV, STAGE_ENV = 'CXR_VIT_PROGRESS', 'CXR_VIT_STAGE'  # set by the pipeline runner for its stage kernels
-
-# %% ../nbs/01_data.ipynb #0791dcd5
-@functools.lru_cache(maxsize=None)
-def _terminal(path: str):
-    "The runner's terminal, opened once for writing (None when there is none or it cannot be opened)."
-    try: return open(path, 'w') if path else None
-    except OSError: return None
-
-
-def progress_bar(iterable=None, **kwargs):
-    "A tqdm bar: `tqdm.auto` normally; in a pipeline stage, drawn on the runner's terminal (or nowhere), never into the notebook."
-    dest = os.environ.get(PROGRESS_ENV)
-    if dest is None:
-        from tqdm.auto import tqdm
-        return tqdm(iterable, **kwargs)
-    from tqdm import tqdm
-    term = _terminal(dest)
-    if stage := os.environ.get(STAGE_ENV): kwargs['desc'] = f"{stage} {kwargs.get('desc') or ''}".strip()
-    return tqdm(iterable, file=term, leave=False, **{**kwargs, 'disable': term is None or kwargs.get('disable', False)})
-
-# %% ../nbs/01_data.ipynb #cfeef512
-def write_atomic(path, data: str | bytes) -> Path:
-    "Write text (UTF-8; file names that are not UTF-8 keep their bytes) or bytes to `path` via a temporary file and a rename."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f'.{path.name}.tmp{os.getpid()}')
-    try:
-        tmp.write_bytes(data if isinstance(data, bytes) else data.encode('utf-8', 'surrogateescape'))
-        os.replace(tmp, path)
-    finally: tmp.unlink(missing_ok=True)   # after a failure: no temporary left behind
-    return path
-
 # %% ../nbs/01_data.ipynb #1d6fb072
 def save_table(df: pd.DataFrame, path) -> Path:
     "Write a data table as CSV, atomically."
@@ -328,16 +293,6 @@ def save_table(df: pd.DataFrame, path) -> Path:
 def load_table(path) -> pd.DataFrame:
     "Read a table written by `save_table` (empty cells are missing values; file names keep their bytes)."
     return pd.read_csv(path, dtype=str, encoding_errors='surrogateescape')
-
-# %% ../nbs/01_data.ipynb #31dd4752
-def versions() -> dict[str, str | None]:
-    "Python, the platform and the packages that produce a result (`run.json`, `metrics.json`), from package metadata."
-    def v(dist):
-        try: return metadata.version(dist)
-        except metadata.PackageNotFoundError: return None
-    import cxr_vit
-    return dict(python=platform.python_version(), platform=platform.platform(), cxr_vit=v('cxr_vit') or cxr_vit.__version__,
-                **{d: v(d) for d in ('numpy', 'scipy', 'scikit-learn', 'pandas', 'matplotlib', 'torch', 'transformers', 'papermill')})
 
 # %% ../nbs/01_data.ipynb #d91636c0
 def read_table(source, require_both_classes: bool = True) -> pd.DataFrame:
@@ -374,13 +329,3 @@ def add_table_arguments(parser: argparse.ArgumentParser, default: str | None = N
                         'image folder or .npz' + (f' (default: {default})' if default else ''))
     parser.add_argument('--split', help='rows of this split (val, test, ...); default: the val rows, or all rows of a table that '
                         'holds one split')
-
-# %% ../nbs/01_data.ipynb #97e816e9
-def parse_param(s: str) -> tuple[str, object]:
-    "`KEY=VALUE` -> (key, value read as YAML: numbers, booleans, null, lists; text is kept as typed, `#` and all)."
-    key, sep, val = s.partition('=')
-    if not sep or not key.strip().isidentifier(): raise argparse.ArgumentTypeError(f'{s!r}: expected KEY=VALUE')
-    try: v = yaml.safe_load(val)
-    except yaml.YAMLError as e: raise argparse.ArgumentTypeError(f'{s!r}: the value is not valid YAML ({str(e).splitlines()[0]})') from None
-    if re.fullmatch(r'\s*[-+]?(\d+\.?\d*|\.\d+)[eE][-+]?\d+\s*', val): v = float(val)   # 1e-4: YAML 1.1 says text
-    return key.strip(), val.strip() if isinstance(v, str) or (v is None and '#' in val) else v

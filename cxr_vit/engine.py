@@ -21,7 +21,7 @@ from torch import nn
 from torch.utils.data import DataLoader, IterableDataset, get_worker_info
 from transformers import PreTrainedModel
 
-from .data import progress_bar, write_atomic
+from .runtime import progress_bar, write_atomic
 from .decode import read_xray
 from .inference import _head, class_probs, decision_threshold, head_inputs, pneumonia_probability, shift_distance
 from .preprocessing import SHIFT_FILE, get_cxr, image_uint8, input_size, normalize

@@ -9,7 +9,6 @@ CI from resampling patients; calibration before and after temperature scaling; s
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import logging
 import os
@@ -23,8 +22,10 @@ import pandas as pd
 from matplotlib.figure import Figure
 from scipy import special
 
-from .data import LABELS, SUBTYPES, NoImagesError, add_table_arguments, no_images, read_table, select_split, versions, write_atomic
+from .data import LABELS, SUBTYPES, NoImagesError, add_table_arguments, no_images, read_table, select_split
+from .runtime import versions, write_atomic
 from .splits import file_digest
+from .provenance import TrainPatientsError, check_train_patients, data_fingerprint, model_dir_of
 from .preprocessing import get_cxr
 from .figures import plot_confusion, plot_pr, plot_reliability, plot_roc, plot_score_hist
 from .metrics import (CI_METHOD, calibration_bins, classification_report_table, confusion_counts,
@@ -35,8 +36,7 @@ from .inference import (add_model_argument, apply_temperature, as_binary, check_
 _log = logging.getLogger(__name__)
 
 # %% auto #0
-__all__ = ['HEADLINE', 'EvalResult', 'evaluate', 'report_figures', 'TrainPatientsError', 'check_train_patients',
-           'data_fingerprint', 'model_dir_of', 'evaluate_model', 'shift_lines', 'result_dict', 'save_report',
+__all__ = ['HEADLINE', 'EvalResult', 'evaluate', 'report_figures', 'evaluate_model', 'shift_lines', 'result_dict', 'save_report',
            'headline', 'cli_evaluate', 'evaluate_stage']
 
 # %% ../nbs/04_evaluate.ipynb #1f55be94
@@ -143,37 +143,6 @@ def report_figures(result: EvalResult) -> dict[str, Figure]:
     if result.multiclass is not None:
         figs['confusion_matrix_3class'] = plot_confusion({'3 classes (argmax)': result.multiclass['confusion']})
     return figs
-
-# %% ../nbs/04_evaluate.ipynb #6b33b7fb
-class TrainPatientsError(ValueError):
-    "The data to evaluate shares patients with the model's training set."
-
-# %% ../nbs/04_evaluate.ipynb #c99e3e32
-def check_train_patients(model, df: pd.DataFrame, allow: bool = False, max_named: int = 5) -> list[str]:
-    "Patients of `df` that are in the model's training list; raises TrainPatientsError unless `allow`."
-    train = set(map(str, get_cxr(model).get('train_patients') or []))
-    shared = sorted(set(df.patient.astype(str)) & train)
-    if shared and not allow:
-        raise TrainPatientsError(
-            f"{len(shared)} of {df.patient.nunique()} patients in the evaluation data were in the model's training set "
-            f"(e.g. {', '.join(shared[:max_named])}): scores on them overstate performance. Evaluate on held-out "
-            f"patients, or pass allow_train_patients=True (--allow-train-patients) to evaluate anyway.")
-    return shared
-
-# %% ../nbs/04_evaluate.ipynb #81183cf3
-def data_fingerprint(paths: Sequence[str]) -> str:
-    "sha256 of the sorted, newline-joined image paths: which images were evaluated (not their bytes)."
-    return hashlib.sha256('\n'.join(sorted(map(str, paths))).encode('utf-8', 'surrogateescape')).hexdigest()
-
-# %% ../nbs/04_evaluate.ipynb #4172311e
-def model_dir_of(model) -> Path | None:
-    "The folder a model was loaded from (a path, or `config.name_or_path` / `_name_or_path`), if it exists."
-    if isinstance(model, (str, os.PathLike)): d = Path(model)
-    else:
-        cfg = getattr(model, 'config', None)
-        d = getattr(cfg, 'name_or_path', None) or getattr(cfg, '_name_or_path', None)
-        d = Path(d) if d else None
-    return d if d is not None and d.is_dir() else None
 
 # %% ../nbs/04_evaluate.ipynb #615ef608
 def _binary_from_predictions(out, labels: Sequence[str]) -> tuple[np.ndarray, np.ndarray | None]:

@@ -17,11 +17,13 @@ import pandas as pd
 from PIL import Image
 from sklearn.metrics import roc_curve
 
-from .data import read_table, select_split, write_atomic
+from .data import read_table, select_split
+from .runtime import write_atomic
 from .decode import read_xray
 from .engine import predict
 from .metrics import confusion_counts, wilson_interval
-from .gradcam import METHODS, checked_method, explain, overlay_image, png_bytes
+from .gradcam import METHODS, checked_method, explain
+from .overlays import overlay_image, png_bytes
 from .inference import decision_threshold
 from .model import load_model
 from .preprocessing import get_cxr, image_uint8, update_cxr

@@ -26,15 +26,16 @@ import pandas as pd
 import torch
 from torch import nn
 
-from .data import NoImagesError, no_images, printable, progress_bar, skipped_under, write_atomic
+from .data import NoImagesError, no_images, printable, skipped_under
+from .runtime import progress_bar, write_atomic
 from .decode import read_xray
 from .engine import PRECISIONS, resolve_precision
 from .inference import Paths, add_model_argument, class_probs, decision_threshold, pneumonia_probability
 from .model import load_model
 from .preprocessing import get_cxr, pair
 from .preprocessing import preprocess as model_preprocess
-from .heatmaps import (METHODS, checked_method, class_names, default_layer, explain_batch, film_heat, overlay,
-                              overlay_image, png_bytes, token_maps)
+from .heatmaps import METHODS, checked_method, class_names, default_layer, explain_batch, token_maps
+from .overlays import film_heat, overlay, overlay_image, png_bytes
 from .heatmap_checks import (deletion_insertion, faithfulness_table, high_norm_tokens, plot_deletion_insertion,
                                     plot_randomization, random_maps, randomization_check, region_shares)
 

@@ -21,7 +21,8 @@ from scipy import optimize, special
 from sklearn import metrics as skm
 from transformers import PreTrainedModel
 
-from .data import LABELS, SUBTYPES, progress_bar, walk_images
+from .data import LABELS, SUBTYPES, walk_images
+from .runtime import progress_bar
 from .preprocessing import get_cxr, preprocess, update_cxr
 
 _log = logging.getLogger(__name__)

@@ -19,10 +19,9 @@ import cxr_vit
 _log = logging.getLogger('cxr_vit.pipeline')
 
 # %% auto #0
-__all__ = ['STAGES', 'ARTIFACTS', 'REPORT_TAG', 'WARNINGS_ENV', 'find_nbs_dir', 'stage_notebook', 'declared_params',
-           'check_params', 'stage_params', 'git_info', 'write_json_atomic', 'report_notebook', 'StageError',
-           'new_run_dir', 'forward_warnings', 'RunLockedError', 'run_lock', 'export_run_html', 'run_pipeline',
-           'demo_stage', 'write_demo_stages']
+__all__ = ['STAGES', 'ARTIFACTS', 'REPORT_TAG', 'find_nbs_dir', 'stage_notebook', 'declared_params', 'check_params',
+           'stage_params', 'git_info', 'write_json_atomic', 'report_notebook', 'StageError', 'new_run_dir',
+           'RunLockedError', 'run_lock', 'export_run_html', 'run_pipeline', 'demo_stage', 'write_demo_stages']
 
 # %% ../nbs/06_pipeline.ipynb #777e62aa
 STAGES: list[str] = ['01_data', '02_model', '03_train', '04_evaluate', '05_gradcam']
@@ -106,8 +105,8 @@ def git_info(root: Path | None = None) -> dict | None:
 
 # %% ../nbs/06_pipeline.ipynb #31120957
 def write_json_atomic(obj, path: Path | str) -> Path:
-    "Write `obj` as JSON to `path` atomically (`cxr_vit.data.write_atomic`)."
-    from cxr_vit.data import write_atomic  # imported here: `cxr_vit --help` stays free of pandas
+    "Write `obj` as JSON to `path` atomically (`cxr_vit.runtime.write_atomic`)."
+    from cxr_vit.runtime import write_atomic  # imported here: `cxr_vit --help` stays free of pandas
     return write_atomic(path, json.dumps(obj, indent=2, default=str) + '\n')
 
 # %% ../nbs/06_pipeline.ipynb #3cc7d21c
@@ -176,26 +175,6 @@ def new_run_dir(out_dir: Path | str = 'runs', name: str | None = None) -> Path:
     return run_dir.resolve()
 
 
-WARNINGS_ENV = 'CXR_VIT_WARNINGS'   # set by the runner for its stage kernels: the file their warnings go to
-
-
-class _ToRunner(logging.Handler):
-    "A stage kernel's `cxr_vit` warnings: shown in its notebook as before, and appended to the runner's file (JSON lines)."
-    def __init__(self, dest: str): super().__init__(logging.WARNING); self.dest = dest
-    def emit(self, record):
-        try:
-            msg = record.getMessage()
-            print(msg, file=sys.stderr)
-            with open(self.dest, 'a', encoding='utf-8') as f: f.write(json.dumps(msg) + '\n')
-        except Exception: self.handleError(record)
-
-
-def forward_warnings(dest: str | None = None) -> None:
-    "In a stage kernel: the library's warnings also go to `dest` (default: `$CXR_VIT_WARNINGS`), for the runner to show."
-    dest, lg = dest or os.environ.get(WARNINGS_ENV), logging.getLogger('cxr_vit')
-    if dest and not any(isinstance(h, _ToRunner) for h in lg.handlers): lg.addHandler(_ToRunner(dest))
-
-
 def _read_warnings(path: Path) -> list[str]:
     "The warnings a stage kernel wrote to `path` (a line cut short by a killed kernel is left out)."
     out = []
@@ -213,7 +192,7 @@ def _terminal() -> str | None:
 @contextlib.contextmanager
 def _stage_env(label: str, warnings_file: Path):
     "The environment of a stage kernel started inside the block: this checkout on PYTHONPATH, progress bars, label, warnings."
-    from cxr_vit.data import PROGRESS_ENV, STAGE_ENV
+    from cxr_vit.runtime import PROGRESS_ENV, STAGE_ENV, WARNINGS_ENV
     root, old_path = _checkout_root(), os.environ.get('PYTHONPATH')
     env = {PROGRESS_ENV: _terminal() or '', STAGE_ENV: label, WARNINGS_ENV: str(warnings_file)}
     if root: env['PYTHONPATH'] = os.pathsep.join([str(root)] + ([old_path] if old_path else []))
@@ -231,7 +210,7 @@ def _load_manifest(path: Path) -> dict:
     except ValueError: return {}
 
 def _start_manifest(run_dir, params, stages, command) -> dict:
-    from cxr_vit.data import versions
+    from cxr_vit.runtime import versions
     m = _load_manifest(run_dir/'run.json')
     old = m.get('stages', {})
     m.update(name=run_dir.name, run_dir=str(run_dir.resolve()), status='running', created=m.get('created', _now()),

@@ -55,7 +55,7 @@ def export_html(executed_notebooks, out_dir) -> list[Path]:
     "Self-contained HTML (images inlined, no CDN scripts, code folded) of each notebook, written atomically to `out_dir`."
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter
-    from cxr_vit.data import write_atomic
+    from cxr_vit.runtime import write_atomic
     quiet = logging.getLogger('cxr_vit.pipeline.nbconvert')  # nbconvert warns about every figure without alt text
     quiet.setLevel(logging.ERROR)
     ex = HTMLExporter(template_name='lab', extra_loaders=[DictLoader({'cxr_offline.html.j2': _OFFLINE_TEMPLATE})],
@@ -163,7 +163,7 @@ def _gradcam_html(run: Path) -> str:
 
 def write_run_report(run_dir: Path | str) -> Path:
     "Write `run_dir/report.html`: the run on one page (stages, data, model, headline metrics, figures), offline."
-    from cxr_vit.data import write_atomic
+    from cxr_vit.runtime import write_atomic
     run = Path(run_dir)
     m = _read_json(run/'run.json') or {}
     v, g = m.get('versions', {}), m.get('git') or {}

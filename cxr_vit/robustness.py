@@ -21,9 +21,10 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-from .data import NoImagesError, add_table_arguments, progress_bar, read_table, save_table, select_split, write_atomic
+from .data import NoImagesError, add_table_arguments, read_table, save_table, select_split
+from .runtime import progress_bar, write_atomic
 from .decode import XrayReadError, read_xray
-from .evaluate import TrainPatientsError, check_train_patients
+from .provenance import TrainPatientsError, check_train_patients
 from .metrics import binary_metrics, bootstrap_weights, patient_codes, percentile_ci, predict_labels, weighted_ranking
 from .inference import add_model_argument, as_binary, check_probs, decision_threshold, predict_proba, threshold_transfer
 from .model import load_model

@@ -14,7 +14,8 @@ from pathlib import Path
 import pandas as pd
 from PIL import Image
 
-from .data import LABELS, DatasetError, NoImagesError, no_images, progress_bar, read_dataset, sample_dir, skipped_files
+from .data import LABELS, DatasetError, NoImagesError, no_images, read_dataset, sample_dir, skipped_files
+from .runtime import progress_bar
 from .decode import XrayReadError, read_xray
 from .splits import LeakageError, check_leakage, file_digest, split_patients
 

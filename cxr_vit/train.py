@@ -13,30 +13,29 @@ import argparse, json, logging, math, os, sys, time
 from dataclasses import asdict
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import torch
 from transformers import EarlyStoppingCallback, PrinterCallback, Trainer, TrainingArguments, set_seed
 
-from .data import DatasetError, parse_param, read_table, write_atomic
-from .splits import check_leakage, hold_out_shift, split_patients
+from .data import read_table
+from .runtime import parse_param, write_atomic
+from .splits import split_patients
 from .augment import XrayDataset, class_weights, undersample
-from .inference import (apply_temperature, choose_threshold, fit_shift_reference, fit_temperature, pneumonia_probability,
-                              predict_logits, threshold_transfer)
+from .inference import fit_shift_reference
 from .model import build_model, save_model
 from .trainer import (CSVLogCallback, CxrTrainer, EMACallback, ProgressBarCallback, compute_metrics,
                              latest_checkpoint)
 from .probe import fit_probe, interpolate_weights
 from .presets import CLASS_MODES, TRAIN_PRESETS, TrainConfig, get_preset
+from .calibration import calibrate, split_table, transfer_report
 from .preprocessing import get_cxr, make_preprocessing, update_cxr
 
 _log = logging.getLogger(__name__)
 
 # %% auto #0
-__all__ = ['make_model', 'matched_crop_pct', 'training_args', 'calibrate', 'transfer_report', 'model_table', 'recalibrate',
-           'training_table', 'hold_out_calibration', 'split_table', 'balanced_train', 'load_teacher', 'make_trainer',
-           'resume_point', 'train_resumable', 'probe_head', 'train', 'load_encoder', 'cli_train', 'history_tables',
-           'plot_history', 'train_stage', 'model_summary']
+__all__ = ['make_model', 'matched_crop_pct', 'training_args', 'balanced_train', 'load_teacher', 'make_trainer', 'resume_point',
+           'train_resumable', 'probe_head', 'train', 'load_encoder', 'cli_train', 'history_tables', 'plot_history',
+           'train_stage', 'model_summary']
 
 # %% ../nbs/03_train.ipynb #f6db3254
 def make_model(cfg: TrainConfig):
@@ -92,93 +91,6 @@ def training_args(cfg: TrainConfig, output_dir, **kwargs) -> TrainingArguments:
     if not _has_accelerator():  # CPU only: say so, or accelerate neither autocasts bf16 nor runs DDP (gloo) on CPUs
         args.update(use_cpu=True, dataloader_pin_memory=False)
     return TrainingArguments(**{**args, **kwargs})
-
-# %% ../nbs/03_train.ipynb #ade79f94
-def calibrate(model, logits: np.ndarray, y: np.ndarray, method: str = 'youden', target: float = 0.95) -> dict:
-    "Fit the temperature (all classes) and the threshold on P(pneumonia) from held-out logits; store both, and the rows' class mix, in `model.config.cxr`."
-    logits, y = np.asarray(logits, dtype=np.float64), np.asarray(y).astype(int)
-    neg = list(get_cxr(model)['labels']).index('normal')
-    yb = (y != neg).astype(int)                        # pneumonia (of any kind) vs normal
-    if len(np.unique(yb)) < 2:
-        _log.warning('calibration rows have one class only: temperature and threshold left at their defaults')
-        return dict(temperature=get_cxr(model).get('temperature', 1.0), threshold=get_cxr(model).get('threshold'))
-    labels = get_cxr(model)['labels']
-    p = pneumonia_probability(apply_temperature(logits, 1.0, kind='logits'), labels)
-    if p[yb == 1].min() > p[yb == 0].max():  # separable: the NLL falls as T -> 0, which would make p 0 or 1
-        _log.warning('calibration rows are perfectly separated: temperature not identifiable, left at 1')
-        T = 1.0
-    else:
-        T = fit_temperature(logits, y, kind='logits')
-        p = pneumonia_probability(apply_temperature(logits, T, kind='logits'), labels)
-    thr = choose_threshold(yb, p, method=method, target=target)
-    sens = float((p[yb == 1] >= thr).mean())          # what the threshold is meant to deliver (threshold_transfer)
-    mix = np.bincount(y, minlength=len(labels)) / len(y)  # the prior the probabilities are calibrated at (adapt --prior em)
-    mix = [float(v) for v in mix] if mix.min() > 0 else None
-    update_cxr(model, temperature=T, threshold=thr, threshold_sensitivity=sens, class_prior=mix, prior=None)
-    return dict(temperature=T, threshold=thr, threshold_sensitivity=sens, class_prior=mix)
-
-# %% ../nbs/03_train.ipynb #5702cc1c
-def transfer_report(model, logits: np.ndarray, y: np.ndarray, prefix: str) -> dict:
-    "How the stored threshold does on held-out rows (`inference.threshold_transfer`), keys prefixed `prefix_`."
-    c = get_cxr(model)
-    neg, y = list(c['labels']).index('normal'), np.asarray(y)
-    if c.get('threshold_sensitivity') is None or len(np.unique(y != neg)) < 2: return {}   # nothing to carry, or one class
-    p = pneumonia_probability(apply_temperature(np.asarray(logits, np.float64), c['temperature'], kind='logits'), c['labels'])
-    tt = threshold_transfer((y != neg).astype(int), p, c['threshold'], c['threshold_sensitivity'])
-    return {f'{prefix}_{k}': v for k, v in tt.items()}
-
-# %% ../nbs/03_train.ipynb #f040b247
-def model_table(model, data, cfg: TrainConfig | None = None) -> pd.DataFrame:
-    "The table `train` split for `model` (`split_table(data, cfg)`, cfg from the split the model records if None); a ValueError when it does not give back the model's training patients."
-    if cfg is None:
-        if not get_cxr(model).get('split'): raise ValueError('the model does not record how its data was split (config.cxr split): pass the TrainConfig it was trained with')
-        cfg = TrainConfig(**get_cxr(model)['split'])
-    table, known = split_table(data, cfg), get_cxr(model).get('train_patients')
-    shaped = sorted(set(table.patient[table.split.isin(['train', 'calib'])].astype(str)))
-    if known is None or shaped != sorted(known):
-        raise ValueError(f"{data if isinstance(data, (str, os.PathLike)) else 'the data'} split with val_frac {cfg.val_frac}, calib_frac "
-                         f"{cfg.calib_frac}, shift_frac {cfg.shift_frac}, seed {cfg.seed} does not give back the model's training patients "
-                         f"({len(shaped)} here, {len(known or [])} recorded): not the data or split it was trained on")
-    return table
-
-
-def recalibrate(model, data, cfg: TrainConfig) -> dict:
-    "Refit the temperature and threshold of a trained model on the rows `train` fitted them on (calib, else val)."
-    table = model_table(model, data, cfg)
-    rows = table[table.split == ('calib' if cfg.calib_frac else 'val')]
-    y = XrayDataset(rows, get_cxr(model)).targets   # the targets train() calibrated on
-    z = predict_logits(model, list(rows.path), batch_size=cfg.eval_batch_size)
-    return {**calibrate(model, z.numpy(), y, cfg.threshold_method, cfg.target_sensitivity),
-            'fitted_on': 'calib' if cfg.calib_frac else 'val'}
-
-# %% ../nbs/03_train.ipynb #f47f5348
-def training_table(data, val_frac: float = 0.2, seed: int = 0) -> pd.DataFrame:
-    "The table of a DataFrame or anything `cxr_vit.data.read_table` reads, with a patient-level val split (made if missing)."
-    df = data.copy() if isinstance(data, pd.DataFrame) else read_table(data)
-    if not (df.split == 'val').any():
-        df = split_patients(df, val_frac=val_frac, seed=seed)
-        _log.info('%s: no val rows: split %.0f %% of the patients into validation (seed %d)', data if not isinstance(data, pd.DataFrame) else 'table', 100 * val_frac, seed)
-    check_leakage(df, digests=df.path)  # patients (and paths) in more than one split
-    for s in ('train', 'val'):
-        if not (df.split == s).any(): raise DatasetError(f'{data if not isinstance(data, pd.DataFrame) else "table"}: no {s} rows')
-    return df
-
-# %% ../nbs/03_train.ipynb #e170a177
-def hold_out_calibration(table: pd.DataFrame, frac: float, seed: int = 0) -> pd.DataFrame:
-    "Copy of `table` with `frac` of its training patients (stratified, hashed as the val split is) moved to split 'calib'."
-    tr = table.split == 'train'
-    moved = split_patients(table[tr], val_frac=frac, seed=seed + 1).split.replace({'val': 'calib'})
-    out = table.copy()
-    out.loc[tr, 'split'] = moved
-    if not (out.split == 'calib').any(): raise DatasetError(f'calib_frac={frac}: too few training patients to hold any out')
-    return out
-
-# %% ../nbs/03_train.ipynb #10797d42
-def split_table(data, cfg: TrainConfig) -> pd.DataFrame:
-    "The table `train` works on: `training_table`, the series ends held out (`cfg.shift_frac`), then the calibration patients (`cfg.calib_frac`)."
-    table = training_table(data, cfg.val_frac, cfg.seed)
-    if cfg.shift_frac: table = hold_out_shift(table, cfg.shift_frac)
-    return hold_out_calibration(table, cfg.calib_frac, cfg.seed) if cfg.calib_frac else table
 
 # %% ../nbs/03_train.ipynb #86eef369
 def balanced_train(train: pd.DataFrame, cfg: TrainConfig) -> pd.DataFrame:

@@ -18,7 +18,8 @@ import torch.nn.functional as F
 from transformers import Trainer, TrainerCallback
 from transformers.trainer_utils import PREFIX_CHECKPOINT_DIR
 
-from .data import LABELS, SUBTYPES, progress_bar, write_atomic
+from .data import LABELS, SUBTYPES
+from .runtime import progress_bar, write_atomic
 from .augment import BalancedSampler
 from .inference import pneumonia_probability, viral_share
 
@@ -115,7 +116,7 @@ def read_log(path) -> pd.DataFrame:
 
 # %% ../nbs/02e_trainer.ipynb #20418447
 class ProgressBarCallback(TrainerCallback):
-    "Optimizer steps as a `cxr_vit.data.progress_bar` (the runner's terminal in a pipeline stage), on the main process."
+    "Optimizer steps as a `cxr_vit.runtime.progress_bar` (the runner's terminal in a pipeline stage), on the main process."
     bar = None
     def on_train_begin(self, args, state, control, **kwargs):
         if state.is_world_process_zero:
