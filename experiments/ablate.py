@@ -12,7 +12,7 @@ scored on validation with the argmax of the logits as the decision (pneumonia = 
 classes that is threshold 0.5); `loss` is the validation cross-entropy (with label smoothing where the row trains
 with it), so it compares only rows of the same kind.
 """
-import argparse, json, time
+import json, time
 from pathlib import Path
 
 from transformers import ViTConfig, ViTForImageClassification
@@ -25,7 +25,7 @@ from cxr_vit.train import train
 from cxr_vit.presets import get_preset
 from cxr_vit.trainer import read_log
 
-ROOT = Path(__file__).resolve().parents[1]
+from _rows import ROOT, row_parser, write_row
 
 
 @register_preset('vit-t-128-p16')
@@ -121,23 +121,11 @@ def train_row(name: str, data: str, out: Path, resume: bool) -> dict:
 
 
 def main(argv=None):
-    import pandas as pd
-    from cxr_vit.data import write_atomic
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('row', choices=sorted(ROWS) + sorted(EVAL_ROWS))
-    ap.add_argument('--data', default=str(ROOT/'runs/kermany-data/data.csv'))
-    ap.add_argument('--out', default=str(ROOT/'runs/ablate'))
-    ap.add_argument('--resume', action='store_true')
-    a = ap.parse_args(argv)
+    a = row_parser(__doc__, ORDER, 'runs/ablate').parse_args(argv)
     out = Path(a.out)
     row = eval_row(a.row, a.data, out) if a.row in EVAL_ROWS else train_row(a.row, a.data, out, a.resume)
     print(json.dumps(row, indent=1))
-    f = ROOT/'experiments/ablations.csv'
-    old = pd.read_csv(f) if f.exists() else pd.DataFrame(columns=list(row))
-    table = pd.concat([old[old.row != a.row], pd.DataFrame([row])], ignore_index=True)  # a rerun replaces its row
-    table = table.sort_values('row', key=lambda r: r.map(lambda x: ORDER.index(x) if x in ORDER else len(ORDER)), kind='stable')
-    cols = [c for c in table.columns if c != 'command'] + ['command']
-    write_atomic(f, table[cols].to_csv(index=False))
+    write_row(ROOT/'experiments/ablations.csv', row, ORDER)
 
 
 if __name__ == '__main__': main()

@@ -22,7 +22,7 @@ import pandas as pd
 from sklearn.metrics import roc_auc_score
 
 from cxr_vit.adapt import _batchnorms, _predicted, adapt
-from cxr_vit.data import write_atomic
+from cxr_vit.runtime import write_atomic
 from cxr_vit.decode import read_xray
 from cxr_vit.metrics import expected_calibration_error
 from cxr_vit.inference import fit_shift_reference, predict_proba, threshold_transfer

@@ -19,7 +19,7 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from cxr_vit.data import write_atomic  # noqa: E402
+from cxr_vit.runtime import write_atomic  # noqa: E402
 from cxr_vit.decode import read_xray  # noqa: E402
 from cxr_vit.heatmap_checks import deletion_insertion, random_maps  # noqa: E402
 from cxr_vit.heatmaps import token_grid, token_maps  # noqa: E402

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from cxr_vit.adapt import estimate_prior
-from cxr_vit.data import write_atomic
+from cxr_vit.runtime import write_atomic
 from cxr_vit.metrics import expected_calibration_error
 from cxr_vit.inference import class_probs, pneumonia_probability, predict_logits
 from cxr_vit.preprocessing import get_cxr

@@ -17,7 +17,7 @@ specificity and the specificity lost to threshold transfer (`cxr_vit.inference.t
 threshold set for that data at the sensitivity the stored one reached where it was chosen). The row goes into
 experiments/transfer.csv (a rerun replaces it); `minutes` is the training's wall time on this machine.
 """
-import argparse, json, time
+import json, time
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +26,6 @@ from safetensors.torch import load_file
 from sklearn.metrics import roc_auc_score
 
 from cxr_vit.adapt import adapt_batchnorm
-from cxr_vit.data import write_atomic
 from cxr_vit.inference import choose_threshold, pneumonia_probability, predict_class_probs, threshold_transfer
 from cxr_vit.model import load_model
 from cxr_vit.preprocessing import get_cxr, update_cxr
@@ -35,10 +34,11 @@ from cxr_vit.robustness import robustness_table
 from cxr_vit.shifts import SITES
 from cxr_vit.augment import AugmentConfig, XrayDataset
 from cxr_vit.pretrain import pretrain
-from cxr_vit.train import recalibrate, split_table, train
+from cxr_vit.train import train
+from cxr_vit.calibration import recalibrate, split_table
 from cxr_vit.presets import TrainConfig, get_preset
 
-ROOT = Path(__file__).resolve().parents[1]
+from _rows import ROOT, row_parser, write_row
 BASE = dict(preset='cpu-convvit-3class', epochs=15, shift_frac=0.1)
 # the DINOv2 ViT-S/14 the pretrained rows start from: ../shared/pretrained here (see its SOURCE.md), the hub's elsewhere
 DINO = str(ROOT.parent/'shared/pretrained/dinov2-vits14') if (ROOT.parent/'shared/pretrained/dinov2-vits14').is_dir() else 'facebook/dinov2-small'
@@ -192,21 +192,12 @@ def eval_row(name: str, data: str, out: Path) -> dict:
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('row', choices=ORDER)
-    ap.add_argument('--data', default=str(ROOT/'runs/kermany-data/data.csv'))
-    ap.add_argument('--out', default=str(ROOT/'runs/transfer'))
-    ap.add_argument('--resume', action='store_true')
-    a = ap.parse_args(argv)
+    a = row_parser(__doc__, ORDER, 'runs/transfer').parse_args(argv)
     if a.row in ROWS: row = train_row(a.row, a.data, Path(a.out), a.resume)
     elif a.row in POST_ROWS: row = post_row(a.row, a.data, Path(a.out))
     else: row = eval_row(a.row, a.data, Path(a.out))
     print(json.dumps(row, indent=1, default=str))
-    f = ROOT/'experiments/transfer.csv'
-    old = pd.read_csv(f) if f.exists() else pd.DataFrame(columns=list(row))
-    table = pd.concat([old[old.row != a.row], pd.DataFrame([row])], ignore_index=True)  # a rerun replaces its row
-    table = table.sort_values('row', key=lambda r: r.map(lambda x: ORDER.index(x) if x in ORDER else len(ORDER)), kind='stable')
-    write_atomic(f, table[[c for c in table.columns if c != 'command'] + ['command']].to_csv(index=False))
+    write_row(ROOT/'experiments/transfer.csv', row, ORDER)
 
 
 if __name__ == '__main__': main()
