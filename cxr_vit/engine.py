@@ -359,6 +359,14 @@ def quantize_openvino(folder, paths: Sequence, batch_size: int = 8, max_films: i
     return _save_ir(q, folder, 'model.int8')
 
 
+def _openvino_cache() -> dict:
+    "OpenVINO's cache of compiled models, in cxr_vit's cache folder: a later load skips compiling (ViT-B/16 int8: 0.6 s -> 0.07 s); none where it cannot be written."
+    d = _cache_file().parent / 'openvino'
+    try: d.mkdir(parents=True, exist_ok=True)
+    except OSError: return {}
+    return {'CACHE_DIR': str(d)} if os.access(d, os.W_OK) else {}
+
+
 class OpenVinoEngine:
     "An export folder's OpenVINO IR (`export_openvino`; `int8`: `quantize_openvino`'s) as an engine on the CPU."
     kind = 'openvino'
@@ -368,7 +376,7 @@ class OpenVinoEngine:
         if not f.is_file():
             raise FileNotFoundError(f'{f}: no such file; `cxr_vit export --openvino MODEL --out {folder}`{" --int8" if int8 else ""} writes it')
         if precision not in PRECISIONS: raise ValueError(f'precision {precision!r}: expected one of {PRECISIONS}')
-        cfg = {'PERFORMANCE_HINT': 'LATENCY', **({'INFERENCE_NUM_THREADS': threads} if threads else {})}
+        cfg = {'PERFORMANCE_HINT': 'LATENCY', **_openvino_cache(), **({'INFERENCE_NUM_THREADS': threads} if threads else {})}
         if precision != 'auto' and not int8: cfg['INFERENCE_PRECISION_HINT'] = {'fp32': 'f32', 'bf16': 'bf16'}[precision]
         self.compiled = _openvino().Core().compile_model(str(f), 'CPU', cfg)
         self.request, self.folder = self.compiled.create_infer_request(), folder
