@@ -19,7 +19,8 @@ import torch
 
 from .data import NoImagesError, no_images, read_table, select_split, skipped_under
 from .runtime import progress_bar, write_atomic
-from .decode import DECODE_BYTES_PER_PIXEL, MAX_PIXELS
+from .decode import DECODE_BYTES_PER_PIXEL
+from .errors import MAX_PIXELS
 from .engine import (INT8_BOUNDS, PRECISIONS, OnnxEngine, OpenVinoEngine, TorchEngine, _empty, check_int8, engine_of,
                             export_onnx, export_openvino, iter_predictions, quantize_int8, quantize_openvino)
 from .inference import Paths, add_model_argument, shift_summary

@@ -144,7 +144,8 @@ def fuzz_targets() -> dict[str, bytes]:
 # %% ../nbs/09_reliability.ipynb #3eb870cb
 def check_decode(data: bytes, suffix: str, folder) -> str:
     "Write `data` as a file with `suffix` and read it: 'ok' or the XrayReadError's class name; anything else propagates."
-    from cxr_vit.decode import XrayReadError, read_xray
+    from cxr_vit.decode import read_xray
+    from cxr_vit.errors import XrayReadError
     p = Path(folder)/f'fuzz{suffix}'
     p.write_bytes(data)
     try: im = read_xray(p)

@@ -228,7 +228,7 @@ def _npy_header(z, key: str) -> tuple[tuple, np.dtype]:
 # %% ../nbs/01_data.ipynb #991658dd
 def _npz_split(npz: Path, z, split: str) -> tuple[tuple, np.ndarray]:
     "The images' shape and the labels of one split of a MedMNIST `.npz`, checked: a stack of images, one 0/1 label each."
-    from cxr_vit.decode import MIN_SIDE
+    from cxr_vit.errors import MIN_SIDE
     if f'{split}_labels' not in z.files: raise DatasetError(f"{npz}: {split}_images has no {split}_labels array (has {z.files})")
     shape, dtype = _npy_header(z, f'{split}_images')
     try: labels = z[f'{split}_labels'].reshape(-1)
@@ -245,7 +245,7 @@ def _npz_split(npz: Path, z, split: str) -> tuple[tuple, np.ndarray]:
 # %% ../nbs/01_data.ipynb #bd225816
 def read_npz(npz) -> pd.DataFrame:
     "Table of a MedMNIST PneumoniaMNIST `.npz` (any size): one row per image, official splits kept."
-    from cxr_vit.decode import npz_ref
+    from cxr_vit.medmnist import npz_ref
     npz = Path(npz)
     try: z = np.load(npz, allow_pickle=False)
     except Exception as e: raise DatasetError(f"{npz}: not a readable .npz file ({e})") from e

@@ -23,7 +23,8 @@ from PIL import Image
 
 from .data import NoImagesError, add_table_arguments, read_table, save_table, select_split
 from .runtime import progress_bar, write_atomic
-from .decode import XrayReadError, read_xray
+from .decode import read_xray
+from .errors import XrayReadError
 from .provenance import TrainPatientsError, check_train_patients
 from .metrics import binary_metrics, bootstrap_weights, patient_codes, percentile_ci, predict_labels, weighted_ranking
 from .inference import add_model_argument, as_binary, check_probs, decision_threshold, predict_proba, threshold_transfer

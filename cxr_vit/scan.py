@@ -16,7 +16,8 @@ from PIL import Image
 
 from .data import LABELS, DatasetError, NoImagesError, no_images, read_dataset, sample_dir, skipped_files
 from .runtime import progress_bar
-from .decode import XrayReadError, read_xray
+from .decode import read_xray
+from .errors import XrayReadError
 from .splits import LeakageError, check_leakage, file_digest, split_patients
 
 # %% auto #0
