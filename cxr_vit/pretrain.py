@@ -19,7 +19,8 @@ from .model import save_model
 from .preprocessing import get_cxr
 from .trainer import CSVLogCallback, CxrTrainer
 from .presets import TrainConfig, get_preset
-from .train import make_model, resume_point, train_resumable, training_args
+from .train import resume_point, train_resumable, training_args
+from .start import make_model
 from .calibration import split_table
 
 # %% auto #0

@@ -9,56 +9,33 @@ weights, together with the list of the patients that shaped the model."""
 
 # %% ../nbs/03_train.ipynb #0609471b
 from __future__ import annotations
-import argparse, json, logging, math, os, sys, time
+import argparse, json, logging, os, sys, time
 from dataclasses import asdict
 from pathlib import Path
 
 import pandas as pd
 import torch
-from transformers import EarlyStoppingCallback, PrinterCallback, Trainer, TrainingArguments, set_seed
+from transformers import EarlyStoppingCallback, PrinterCallback, Trainer, TrainingArguments
 
 from .data import read_table
 from .runtime import parse_param, write_atomic
 from .splits import split_patients
 from .augment import XrayDataset, class_weights, undersample
 from .inference import fit_shift_reference
-from .model import build_model, save_model
-from .trainer import (CSVLogCallback, CxrTrainer, EMACallback, ProgressBarCallback, compute_metrics,
-                             latest_checkpoint)
-from .probe import fit_probe, interpolate_weights
-from .presets import CLASS_MODES, TRAIN_PRESETS, TrainConfig, get_preset
+from .model import save_model
+from .trainer import (CSVLogCallback, CxrTrainer, EMACallback, ProgressBarCallback, compute_metrics, history_tables,
+                             latest_checkpoint, plot_history)
+from .probe import interpolate_weights
+from .presets import TRAIN_PRESETS, TrainConfig, get_preset
 from .calibration import calibrate, split_table, transfer_report
-from .preprocessing import get_cxr, make_preprocessing, update_cxr
+from .start import load_teacher, make_model, probe_head
+from .preprocessing import get_cxr, update_cxr
 
 _log = logging.getLogger(__name__)
 
 # %% auto #0
-__all__ = ['make_model', 'matched_crop_pct', 'training_args', 'balanced_train', 'load_teacher', 'make_trainer', 'resume_point',
-           'train_resumable', 'probe_head', 'train', 'load_encoder', 'cli_train', 'history_tables', 'plot_history',
+__all__ = ['training_args', 'balanced_train', 'make_trainer', 'resume_point', 'train_resumable', 'train', 'cli_train',
            'train_stage', 'model_summary']
-
-# %% ../nbs/03_train.ipynb #f6db3254
-def make_model(cfg: TrainConfig):
-    "The untrained model of `cfg` (seeded): `build_model(cfg.model, ...)` (an offline preset, a hub id or a folder)."
-    set_seed(cfg.seed)
-    labels = CLASS_MODES[cfg.classes]
-    prep = make_preprocessing(**cfg.preprocessing) if cfg.preprocessing else None
-    size = cfg.image_size or (prep['image_size'] if prep else None)
-    model = build_model(cfg.model, labels, pretrained=cfg.pretrained, image_size=size)
-    if cfg.init_from: load_encoder(model, cfg.init_from)
-    if prep: update_cxr(model, preprocessing={**prep, 'image_size': size or prep['image_size']})
-    pp = get_cxr(model)['preprocessing']
-    if cfg.augment is not None and cfg.match_crop and pp.get('crop_pct', 1.0) == 1.0:
-        update_cxr(model, preprocessing={**pp, 'crop_pct': matched_crop_pct(cfg.augment.scale)})
-    return model
-
-# %% ../nbs/03_train.ipynb #80ca7544
-def matched_crop_pct(scale) -> float:
-    "The centre-crop side fraction whose zoom equals the mean zoom 1/sqrt(s) of random crops of area s ~ U(scale)."
-    lo, hi = (math.sqrt(float(s)) for s in scale)
-    if hi - lo < 1e-9: return round(lo, 4)
-    mean_zoom = 2 * (hi - lo) / (hi ** 2 - lo ** 2)  # E[s^-1/2] for s uniform on [lo^2, hi^2]
-    return round(1 / mean_zoom, 4)
 
 # %% ../nbs/03_train.ipynb #79942f04
 def _report_to() -> list[str]:
@@ -98,15 +75,6 @@ def balanced_train(train: pd.DataFrame, cfg: TrainConfig) -> pd.DataFrame:
     return undersample(train, cfg.seed) if cfg.balance == 'undersample' else train
 
 # %% ../nbs/03_train.ipynb #f61da63b
-def load_teacher(src: str, student) -> torch.nn.Module:
-    "The teacher model of a distillation (`'default'`: the bundled model); its labels must be the student's."
-    from cxr_vit.model import load_model
-    teacher = load_model(src)   # 'default' and 'fast' are bundled models' names
-    if list(get_cxr(teacher)['labels']) != list(get_cxr(student)['labels']):
-        raise ValueError(f"teacher {src}: its labels {get_cxr(teacher)['labels']} are not the student's {get_cxr(student)['labels']}")
-    return teacher
-
-
 def make_trainer(model, table: pd.DataFrame, cfg: TrainConfig, output_dir, callbacks=(), **args) -> CxrTrainer:
     "A `CxrTrainer` for `model` on the train/val rows of `table` (`args` override `TrainingArguments`)."
     cxr, teacher = get_cxr(model), load_teacher(cfg.teacher, model) if cfg.teacher else None
@@ -144,25 +112,6 @@ def train_resumable(trainer: Trainer, checkpoint: str | None):
         from cxr_vit.checkpoints import UnsafeCheckpointError
         raise UnsafeCheckpointError(f'{checkpoint}: a file of this checkpoint holds more than plain tensors; refused ({e})') from None
 
-# %% ../nbs/03_train.ipynb #12f675af
-def probe_head(model, table: pd.DataFrame, cfg: TrainConfig, output_dir, reuse: bool = False) -> dict[str, torch.Tensor]:
-    """LP of LP-FT: the head fitted on the frozen features of the training rows (`cxr_vit.probe.fit_probe`, C = `cfg.probe`).
-    Returns the weights after it, also saved to `output_dir/probe.safetensors` (read back with `reuse`, on resume: WiSE-FT needs them)."""
-    from safetensors.torch import load_file, save_file
-    f = Path(output_dir)/'probe.safetensors'
-    if reuse and f.exists():
-        model.load_state_dict(load_file(f), strict=True)
-        _log.info('probe: read back from %s', f)
-    else:
-        rows = balanced_train(table[table.split == 'train'], cfg)
-        fit_probe(model, list(rows.path), XrayDataset(rows, get_cxr(model)).targets, C=cfg.probe,
-                  batch_size=cfg.eval_batch_size, progress=cfg.progress_bar)
-        if int(os.environ.get('RANK', '0')) == 0:   # every rank fits the same probe; one writes it
-            f.parent.mkdir(parents=True, exist_ok=True)
-            save_file({k: v.detach().contiguous() for k, v in model.state_dict().items()}, f.with_suffix('.tmp'))
-            os.replace(f.with_suffix('.tmp'), f)
-    return {k: v.detach().clone() for k, v in model.state_dict().items()}
-
 # %% ../nbs/03_train.ipynb #c1ddb603
 def train(data,                            # data.csv table, manifest, folder, .npz or DataFrame (split by patient if it has no val rows)
           preset: str = 'tiny-test',       # a key of TRAIN_PRESETS
@@ -181,7 +130,7 @@ def train(data,                            # data.csv table, manifest, folder, .
     model = make_model(cfg)  # first: a model that cannot be had stops the run before any data is read
     table = split_table(data, cfg)
     t0 = time.perf_counter()
-    start = probe_head(model, table, cfg, output_dir, reuse=bool(resume)) if cfg.probe else None   # LP of LP-FT
+    start = probe_head(model, balanced_train(table[table.split == 'train'], cfg), cfg, output_dir, reuse=bool(resume)) if cfg.probe else None   # LP of LP-FT
     trainer = make_trainer(model, table, cfg, output_dir, callbacks, **(trainer_args or {}))
     if trainer.is_world_process_zero():
         output_dir.mkdir(parents=True, exist_ok=True)
@@ -212,17 +161,6 @@ def train(data,                            # data.csv table, manifest, folder, .
         _log.info('trained %s (%s) -> %s', cfg.model, preset, model_dir)
     trainer.accelerator.wait_for_everyone()
     return model_dir
-
-# %% ../nbs/03_train.ipynb #e6cdbaac
-def load_encoder(model, folder) -> None:
-    "Copy a pre-trained encoder (the folder `pretrain` writes) into `model`: its `vit.` weights; the head stays as initialized."
-    from transformers import AutoModelForMaskedImageModeling
-    enc = {k: v for k, v in AutoModelForMaskedImageModeling.from_pretrained(folder).vit.state_dict().items()
-           if k != 'embeddings.mask_token'}
-    try: missing, unexpected = model.vit.load_state_dict(enc, strict=False)
-    except RuntimeError as e: raise ValueError(f'{folder}: the encoder does not fit {type(model).__name__}: {e}') from None
-    if missing or unexpected:
-        raise ValueError(f'{folder}: the encoder does not fit {type(model).__name__}: missing {list(missing)[:5]}, unexpected {list(unexpected)[:5]}')
 
 # %% ../nbs/03_train.ipynb #1a1ab165
 def _parser() -> argparse.ArgumentParser:
@@ -263,32 +201,6 @@ def cli_train(argv: list[str] | None = None) -> int:
         print(f'cxr_vit train: {e.args[0] if isinstance(e, KeyError) else e}', file=sys.stderr); return 2
     if int(os.environ.get('RANK', '0')) == 0: print(f'model saved to {out}')
     return 0
-
-# %% ../nbs/03_train.ipynb #67d8c8fd
-def history_tables(log_history: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    "`trainer.state.log_history` as (training rows per logged step, validation metrics per epoch)."
-    h = pd.DataFrame(log_history)
-    steps = h[h.get('loss', pd.Series(dtype=float)).notna()] if 'loss' in h else h.iloc[:0]
-    evals = h[h['eval_loss'].notna()] if 'eval_loss' in h else h.iloc[:0]
-    keep = lambda df, pre: df[[c for c in df.columns if c in ('step', 'epoch') or c.startswith(pre)]].dropna(axis=1, how='all')
-    return (keep(steps, ('loss', 'grad_norm', 'learning_rate')).reset_index(drop=True),
-            keep(evals, 'eval_').drop(columns=['eval_runtime', 'eval_samples_per_second', 'eval_steps_per_second'],
-                                    errors='ignore').reset_index(drop=True))
-
-# %% ../nbs/03_train.ipynb #725b1656
-def plot_history(log_history: list[dict]):
-    "Training loss per step and validation loss per epoch (left), validation AUROC per epoch (right)."
-    import matplotlib.pyplot as plt
-    steps, evals = history_tables(log_history)
-    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(10, 3.5))
-    if len(steps): ax.plot(steps.step, steps.loss, '.-', lw=1, label='train loss (per logged step)')
-    if len(evals): ax.plot(evals.step, evals.eval_loss, 'o-', label='validation loss (per epoch)')
-    ax.set(xlabel='optimizer step', ylabel='cross-entropy', title='Loss'); ax.legend()
-    if 'eval_auroc' in evals: ax2.plot(evals.epoch, evals.eval_auroc, 'o-', label='AUROC')
-    if 'eval_balanced_accuracy' in evals: ax2.plot(evals.epoch, evals.eval_balanced_accuracy, 's-', label='balanced accuracy')
-    ax2.set(xlabel='epoch', ylim=(0, 1.02), title='Validation'); ax2.legend()
-    fig.tight_layout()
-    return fig
 
 # %% ../nbs/03_train.ipynb #c1ab68d9
 def train_stage(run_dir=None,          # pipeline run folder: train into run_dir/train, save the model to run_dir/model

@@ -26,8 +26,8 @@ from .inference import pneumonia_probability, viral_share
 _log = logging.getLogger(__name__)
 
 # %% auto #0
-__all__ = ['LOG_COLUMNS', 'compute_metrics', 'layer_id', 'param_groups', 'CSVLogCallback', 'read_log', 'ProgressBarCallback',
-           'EMACallback', 'distill_loss', 'CxrTrainer', 'latest_checkpoint']
+__all__ = ['LOG_COLUMNS', 'compute_metrics', 'layer_id', 'param_groups', 'CSVLogCallback', 'read_log', 'history_tables',
+           'plot_history', 'ProgressBarCallback', 'EMACallback', 'distill_loss', 'CxrTrainer', 'latest_checkpoint']
 
 # %% ../nbs/02e_trainer.ipynb #0b8a6974
 def _auroc(y, score) -> float:
@@ -113,6 +113,32 @@ def read_log(path) -> pd.DataFrame:
     wide = df.pivot_table(index='step', columns='key', values='value', aggfunc='last')
     wide.insert(0, 'epoch', df.groupby('step').epoch.last())
     return wide.reset_index().rename_axis(columns=None)
+
+# %% ../nbs/02e_trainer.ipynb #67d8c8fd
+def history_tables(log_history: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    "`trainer.state.log_history` as (training rows per logged step, validation metrics per epoch)."
+    h = pd.DataFrame(log_history)
+    steps = h[h.get('loss', pd.Series(dtype=float)).notna()] if 'loss' in h else h.iloc[:0]
+    evals = h[h['eval_loss'].notna()] if 'eval_loss' in h else h.iloc[:0]
+    keep = lambda df, pre: df[[c for c in df.columns if c in ('step', 'epoch') or c.startswith(pre)]].dropna(axis=1, how='all')
+    return (keep(steps, ('loss', 'grad_norm', 'learning_rate')).reset_index(drop=True),
+            keep(evals, 'eval_').drop(columns=['eval_runtime', 'eval_samples_per_second', 'eval_steps_per_second'],
+                                    errors='ignore').reset_index(drop=True))
+
+# %% ../nbs/02e_trainer.ipynb #725b1656
+def plot_history(log_history: list[dict]):
+    "Training loss per step and validation loss per epoch (left), validation AUROC per epoch (right)."
+    import matplotlib.pyplot as plt
+    steps, evals = history_tables(log_history)
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(10, 3.5))
+    if len(steps): ax.plot(steps.step, steps.loss, '.-', lw=1, label='train loss (per logged step)')
+    if len(evals): ax.plot(evals.step, evals.eval_loss, 'o-', label='validation loss (per epoch)')
+    ax.set(xlabel='optimizer step', ylabel='cross-entropy', title='Loss'); ax.legend()
+    if 'eval_auroc' in evals: ax2.plot(evals.epoch, evals.eval_auroc, 'o-', label='AUROC')
+    if 'eval_balanced_accuracy' in evals: ax2.plot(evals.epoch, evals.eval_balanced_accuracy, 's-', label='balanced accuracy')
+    ax2.set(xlabel='epoch', ylim=(0, 1.02), title='Validation'); ax2.legend()
+    fig.tight_layout()
+    return fig
 
 # %% ../nbs/02e_trainer.ipynb #20418447
 class ProgressBarCallback(TrainerCallback):
