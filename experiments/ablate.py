@@ -84,7 +84,7 @@ def eval_row(name: str, data: str, out: Path) -> dict:
     from cxr_vit.model import load_model
     from cxr_vit.preprocessing import get_cxr, update_cxr
     from cxr_vit.augment import XrayDataset
-    from cxr_vit.train import matched_crop_pct
+    from cxr_vit.start import matched_crop_pct
     from cxr_vit.trainer import compute_metrics
     what, base, how = EVAL_ROWS[name]
     cfg = json.loads((out/base/'train_config.json').read_text())
