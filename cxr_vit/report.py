@@ -132,7 +132,8 @@ def _model_html(run: Path) -> str:
 def _metrics_html(run: Path) -> str:
     mj = _read_json(run/'metrics.json')
     if mj is None: return ''
-    from cxr_vit.evaluate import headline, shift_lines
+    from cxr_vit.evaluate import shift_lines
+    from cxr_vit.results import headline
     meta = mj.get('meta', {})
     out = (f"<h2>Results</h2><p>{meta.get('n_images', 0):,} images of {meta.get('n_patients', 0):,} patients (split "
            f"{html.escape(', '.join(map(str, meta.get('data', {}).get('splits') or ['-'])))}); 95% CIs: "

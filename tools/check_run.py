@@ -15,7 +15,7 @@ import pandas as pd
 from sklearn.metrics import roc_auc_score
 
 from cxr_vit.data import COLUMNS, read_dataset
-from cxr_vit.evaluate import HEADLINE
+from cxr_vit.results import HEADLINE
 from cxr_vit.pipeline import REPORT_TAG, STAGES
 from cxr_vit.report import external_resources
 
