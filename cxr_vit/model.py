@@ -12,79 +12,28 @@ from __future__ import annotations
 import contextlib
 import copy
 import logging
-import math
 import os
 import pickle
 import shutil
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import torch
-from transformers import AutoConfig, AutoModelForImageClassification, PreTrainedModel, ViTConfig, ViTForImageClassification
+from transformers import AutoConfig, AutoModelForImageClassification, PreTrainedModel, ViTConfig
 
 _log = logging.getLogger(__name__)
 
 from .checkpoints import UnsafeCheckpointError, WEIGHT_SUFFIXES, infer_vit_config, model_from_state_dict, read_state_dict
-from .convstem import ConvStemViTConfig, ConvStemViTForImageClassification
+from .architectures import KNOWN_CONFIGS, PRESETS, _presets_text, _resize_input
 from .data import LABELS
 from .hub import (HubUnavailableError, RemoteCodeError, hub_preprocessing, is_connection_error, local_only, offline_reason,
                          refuse_remote_code)
 from .preprocessing import (SHIFT_FILE, _check_cxr, check_settings, _cxr_from_config, _preprocessing_from_config, _set_labels, get_cxr,
-                                   input_size, make_cxr, make_preprocessing, update_cxr)
+                                   input_size, make_cxr, update_cxr)
 
 # %% auto #0
-__all__ = ['PRESETS', 'KNOWN_CONFIGS', 'NO_DEFAULT_MODEL', 'BUNDLED', 'register_preset', 'build_model', 'tiny_vit_preset',
-           'convvit_s_128', 'model_card', 'save_model', 'load_model']
-
-# %% ../nbs/02_model.ipynb #3c826d79
-PRESETS: dict[str, Callable[..., PreTrainedModel]] = {}  # name -> fn(labels, image_size=None, **kw) -> untrained model
-
-
-def register_preset(name: str, fn: Callable[..., PreTrainedModel] | None = None):
-    "Register `fn(labels, image_size=None, **kwargs) -> model` as an offline preset (usable as a decorator)."
-    def deco(f):
-        PRESETS[name] = f
-        return f
-    return deco(fn) if fn is not None else deco
-
-
-KNOWN_CONFIGS = {  # architectures known without the hub (for pretrained=False and .pth import)
-    'google/vit-base-patch16-224': dict(hidden_size=768, num_hidden_layers=12, num_attention_heads=12,
-                                        intermediate_size=3072, image_size=224, patch_size=16, num_channels=3),
-}
-
-# %% ../nbs/02_model.ipynb #88764b41
-def _presets_text() -> str:
-    return ', '.join(sorted(PRESETS)) or 'none registered yet'
-
-# %% ../nbs/02_model.ipynb #9ba61775
-def _resample_pos_embed(pe: torch.Tensor, n_new: int) -> torch.Tensor:
-    "Resample (1, prefix + g*g, D) position embeddings to n_new tokens on the square patch grid."
-    n = pe.shape[1]
-    for prefix in (1, 2, 0, 3, 4, 5):  # CLS, CLS + distillation, none, registers
-        g, g2 = math.isqrt(n - prefix), math.isqrt(max(n_new - prefix, 0))
-        if g * g == n - prefix and g2 * g2 == n_new - prefix: break
-    else: raise ValueError(f'cannot resample position embeddings of {n} tokens to {n_new} (not a square grid)')
-    grid = pe[:, prefix:].reshape(1, g, g, -1).permute(0, 3, 1, 2).float()
-    grid = torch.nn.functional.interpolate(grid, size=(g2, g2), mode='bicubic', align_corners=False)
-    return torch.cat([pe[:, :prefix], grid.permute(0, 2, 3, 1).reshape(1, g2 * g2, -1).to(pe.dtype)], 1)
-
-
-def _resize_input(model: PreTrainedModel, image_size: int) -> PreTrainedModel:
-    "The same model for another input size, position embeddings resampled."
-    if getattr(model.config, 'image_size', None) == image_size: return model
-    cfg = copy.deepcopy(model.config)
-    cfg.image_size = image_size
-    new = type(model)(cfg)
-    sd, target = model.state_dict(), new.state_dict()
-    for k, v in sd.items():
-        if k.endswith('position_embeddings') and v.shape != target[k].shape:
-            sd[k] = _resample_pos_embed(v, target[k].shape[1])
-    try: new.load_state_dict(sd)
-    except RuntimeError as e:
-        raise ValueError(f'cannot change the input size of {type(model).__name__} to {image_size}: {e}') from e
-    return new
+__all__ = ['NO_DEFAULT_MODEL', 'BUNDLED', 'build_model', 'model_card', 'save_model', 'load_model']
 
 # %% ../nbs/02_model.ipynb #6f57252f
 def _build_preset(name: str, labels: list[str], image_size: int | None, **kwargs) -> tuple[PreTrainedModel, dict]:
@@ -142,32 +91,6 @@ def build_model(name: str, labels: Sequence[str] = LABELS, pretrained: bool = Tr
     elif kind == 'file': model, prep = _build_file(name, labels, image_size, **kwargs)
     else: model, prep = _build_hf(name, labels, pretrained, image_size, **kwargs)
     model.config.cxr = make_cxr(labels, prep, name=name, source={'kind': kind, 'pretrained': kind == 'file' or bool(pretrained and kind == 'hf')})
-    return model
-
-# %% ../nbs/02_model.ipynb #34f49d66
-@register_preset('tiny-vit')
-def tiny_vit_preset(labels: Sequence[str] = LABELS, image_size: int | None = None, **kwargs) -> PreTrainedModel:
-    "A 2-block ViT on 32x32 inputs (24k parameters, random init): for tests and smoke runs, not for results."
-    size = image_size or 32
-    labels = [str(l) for l in labels]
-    config = ViTConfig(image_size=size, patch_size=8, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
-                       intermediate_size=64, num_labels=len(labels), id2label=dict(enumerate(labels)),
-                       label2id={l: i for i, l in enumerate(labels)}, **kwargs)
-    model = ViTForImageClassification(config)
-    model.config.cxr = make_cxr(labels, make_preprocessing(size, 3, 0.5, 0.5, 'squash'), name='tiny-vit')
-    return model
-
-# %% ../nbs/02_model.ipynb #425c2034
-@register_preset('convvit-s-128')
-def convvit_s_128(labels: Sequence[str] = LABELS, image_size: int | None = None, **kwargs) -> PreTrainedModel:
-    "The CPU preset: conv stem + ViT (width 192, 6 blocks, 3 heads), 1 channel at 128x128, 16x16 tokens."
-    size, labels = image_size or 128, [str(l) for l in labels]
-    config = ConvStemViTConfig(stem_channels=(32, 64, 128), image_size=size, patch_size=8, num_channels=1,
-                               hidden_size=192, num_hidden_layers=6, num_attention_heads=3, intermediate_size=768,
-                               num_labels=len(labels), id2label=dict(enumerate(labels)),
-                               label2id={l: i for i, l in enumerate(labels)}, **kwargs)
-    model = ConvStemViTForImageClassification(config)
-    model.config.cxr = make_cxr(labels, make_preprocessing(size, 1, 0.5, 0.25, 'squash'), name='convvit-s-128')
     return model
 
 # %% ../nbs/02_model.ipynb #d533c82f

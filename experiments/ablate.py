@@ -18,7 +18,7 @@ from pathlib import Path
 from transformers import ViTConfig, ViTForImageClassification
 
 from cxr_vit.data import LABELS
-from cxr_vit.model import register_preset
+from cxr_vit.architectures import register_preset
 from cxr_vit.preprocessing import make_cxr, make_preprocessing
 from cxr_vit.augment import AugmentConfig
 from cxr_vit.train import train
