@@ -144,7 +144,7 @@ def setup(data: str, work: Path, vitb_images: int) -> dict:
         if name == 'default': rows.to_csv(work / 'val.csv', index=False)   # the int8 check on the validation split
         rc = cli_export(['--onnx', folder, '--openvino', '--out', str(work / f'{name}-onnx')] + (['--int8', '--data', str(work / 'val.csv')] if name == 'default' else []))
         if name != 'default':   # random weights: no check can judge int8 here; quantized to time it (its rows show what it changes)
-            from cxr_vit.engine import quantize_int8, quantize_openvino
+            from cxr_vit.export import quantize_int8, quantize_openvino
             quantize_int8(work / f'{name}-onnx'); quantize_openvino(work / f'{name}-onnx', rows.path)
         from cxr_vit.engine import measure_precision
         t0 = time.perf_counter(); picked = measure_precision(load_model(folder))   # once per machine (cached): not in the rows
