@@ -17,13 +17,13 @@ from transformers import set_seed
 from .preprocessing import get_cxr, make_preprocessing, update_cxr
 from .model import build_model, load_model
 from .probe import fit_probe
-from .augment import XrayDataset
+from .augment import XrayDataset, undersample
 from .presets import CLASS_MODES, TrainConfig
 
 _log = logging.getLogger(__name__)
 
 # %% auto #0
-__all__ = ['make_model', 'matched_crop_pct', 'load_encoder', 'probe_head', 'load_teacher']
+__all__ = ['make_model', 'matched_crop_pct', 'load_encoder', 'balanced_train', 'probe_head', 'load_teacher']
 
 # %% ../nbs/02j_start.ipynb #f6db3254
 def make_model(cfg: TrainConfig):
@@ -59,9 +59,14 @@ def load_encoder(model, folder) -> None:
     if missing or unexpected:
         raise ValueError(f'{folder}: the encoder does not fit {type(model).__name__}: missing {list(missing)[:5]}, unexpected {list(unexpected)[:5]}')
 
+# %% ../nbs/02j_start.ipynb #86eef369
+def balanced_train(train: pd.DataFrame, cfg: TrainConfig) -> pd.DataFrame:
+    "The training rows as `cfg.balance` wants them (undersampled, or all)."
+    return undersample(train, cfg.seed) if cfg.balance == 'undersample' else train
+
 # %% ../nbs/02j_start.ipynb #3bfcea68
-def probe_head(model, rows: pd.DataFrame, cfg: TrainConfig, output_dir, reuse: bool = False) -> dict[str, torch.Tensor]:
-    """LP of LP-FT: the head fitted on the frozen features of the training rows `rows` (`cxr_vit.probe.fit_probe`, C = `cfg.probe`).
+def probe_head(model, table: pd.DataFrame, cfg: TrainConfig, output_dir, reuse: bool = False) -> dict[str, torch.Tensor]:
+    """LP of LP-FT: the head fitted on the frozen features of the training rows of `table` (as `balanced_train` gives them) (`cxr_vit.probe.fit_probe`, C = `cfg.probe`).
     Returns the weights after it, also saved to `output_dir/probe.safetensors` (read back with `reuse`, on resume: WiSE-FT needs them)."""
     from safetensors.torch import load_file, save_file
     f = Path(output_dir)/'probe.safetensors'
@@ -69,6 +74,7 @@ def probe_head(model, rows: pd.DataFrame, cfg: TrainConfig, output_dir, reuse: b
         model.load_state_dict(load_file(f), strict=True)
         _log.info('probe: read back from %s', f)
     else:
+        rows = balanced_train(table[table.split == 'train'], cfg)
         fit_probe(model, list(rows.path), XrayDataset(rows, get_cxr(model)).targets, C=cfg.probe,
                   batch_size=cfg.eval_batch_size, progress=cfg.progress_bar)
         if int(os.environ.get('RANK', '0')) == 0:   # every rank fits the same probe; one writes it

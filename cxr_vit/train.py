@@ -20,7 +20,7 @@ from transformers import EarlyStoppingCallback, PrinterCallback, Trainer, Traini
 from .data import read_table
 from .runtime import parse_param, write_atomic
 from .splits import split_patients
-from .augment import XrayDataset, class_weights, undersample
+from .augment import XrayDataset, class_weights
 from .inference import fit_shift_reference
 from .model import save_model
 from .trainer import (CSVLogCallback, CxrTrainer, EMACallback, ProgressBarCallback, compute_metrics, history_tables,
@@ -28,14 +28,14 @@ from .trainer import (CSVLogCallback, CxrTrainer, EMACallback, ProgressBarCallba
 from .probe import interpolate_weights
 from .presets import TRAIN_PRESETS, TrainConfig, get_preset
 from .calibration import calibrate, split_table, transfer_report
-from .start import load_teacher, make_model, probe_head
+from .start import balanced_train, load_teacher, make_model, probe_head
 from .preprocessing import get_cxr, update_cxr
 
 _log = logging.getLogger(__name__)
 
 # %% auto #0
-__all__ = ['training_args', 'balanced_train', 'make_trainer', 'resume_point', 'train_resumable', 'train', 'cli_train',
-           'train_stage', 'model_summary']
+__all__ = ['training_args', 'make_trainer', 'resume_point', 'train_resumable', 'train', 'cli_train', 'train_stage',
+           'model_summary']
 
 # %% ../nbs/03_train.ipynb #79942f04
 def _report_to() -> list[str]:
@@ -68,11 +68,6 @@ def training_args(cfg: TrainConfig, output_dir, **kwargs) -> TrainingArguments:
     if not _has_accelerator():  # CPU only: say so, or accelerate neither autocasts bf16 nor runs DDP (gloo) on CPUs
         args.update(use_cpu=True, dataloader_pin_memory=False)
     return TrainingArguments(**{**args, **kwargs})
-
-# %% ../nbs/03_train.ipynb #86eef369
-def balanced_train(train: pd.DataFrame, cfg: TrainConfig) -> pd.DataFrame:
-    "The training rows as `cfg.balance` wants them (undersampled, or all)."
-    return undersample(train, cfg.seed) if cfg.balance == 'undersample' else train
 
 # %% ../nbs/03_train.ipynb #f61da63b
 def make_trainer(model, table: pd.DataFrame, cfg: TrainConfig, output_dir, callbacks=(), **args) -> CxrTrainer:
@@ -130,7 +125,7 @@ def train(data,                            # data.csv table, manifest, folder, .
     model = make_model(cfg)  # first: a model that cannot be had stops the run before any data is read
     table = split_table(data, cfg)
     t0 = time.perf_counter()
-    start = probe_head(model, balanced_train(table[table.split == 'train'], cfg), cfg, output_dir, reuse=bool(resume)) if cfg.probe else None   # LP of LP-FT
+    start = probe_head(model, table, cfg, output_dir, reuse=bool(resume)) if cfg.probe else None   # LP of LP-FT
     trainer = make_trainer(model, table, cfg, output_dir, callbacks, **(trainer_args or {}))
     if trainer.is_world_process_zero():
         output_dir.mkdir(parents=True, exist_ok=True)
