@@ -24,7 +24,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {  # command -> (module, function(ar
     'train': ('cxr_vit.train', 'cli_train', 'train a model'),
     'evaluate': ('cxr_vit.evaluate', 'cli_evaluate', 'evaluate predictions: metrics with CIs, calibration, plots'),
     'predict': ('cxr_vit.bulk', 'cli_predict', 'predict pneumonia probability for images (any number, resumable, sharded under torchrun)'),
-    'export': ('cxr_vit.bulk', 'cli_export', 'export a model to ONNX (optionally int8) for predict --engine onnx'),
+    'export': ('cxr_vit.bulk', 'cli_export', 'export a model to ONNX or OpenVINO (optionally int8) for predict --engine onnx|openvino'),
     'explain': ('cxr_vit.gradcam', 'cli_explain', 'Grad-CAM heatmaps for images'),
     'adapt': ('cxr_vit.adapt', 'cli_adapt', 'adapt a model to the unlabeled images of a new site'),
     'robustness': ('cxr_vit.robustness', 'cli_robustness', 'AUROC, sensitivity and specificity under synthesized acquisition shifts'),
