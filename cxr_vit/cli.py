@@ -48,7 +48,7 @@ def cli_data_scan(argv: list[str] | None = None) -> int:
 
 # %% ../nbs/06a_cli.ipynb #b4c1e12e
 def _param(s: str) -> tuple[str, object]:
-    "`-p KEY=VALUE`: `cxr_vit.runtime.parse_param`, imported on use (`cxr_vit --help` stays free of pandas)."
+    "`-p KEY=VALUE`: `cxr_vit.runtime.parse_param`, imported on use (`cxr_vit --help` does not load it)."
     from cxr_vit.runtime import parse_param
     return parse_param(s)
 

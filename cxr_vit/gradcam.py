@@ -205,7 +205,7 @@ def explain_paths(
     target, out, (method, layer) = _target(model, target), Path(out_dir), checked_method(model, method, layer)
     batches = iter(lambda: list(itertools.islice(files, batch_size)), [])   # walked lazily; missing files: error records
     out.mkdir(parents=True, exist_ok=True)
-    seen, n, saved = set(), 0, []
+    seen, saved = set(), []
     # three stages at once: the next batch decodes and the last one's overlays encode while this one is explained
     with ThreadPoolExecutor(1) as reader, ThreadPoolExecutor(1) as writer, \
          progress_bar(total=None, unit='img', desc=f'explain ({method})', disable=not progress) as bar:
@@ -217,10 +217,10 @@ def explain_paths(
             exps = _explained(model, images, ok, method, target, layer, batch_size, preprocess, precision)
             if len(saved) >= 2: saved[-2].result()             # at most two batches wait to be written
             saved.append(writer.submit(_save, out, exps, errors, seen))
-            n += len(ok) + len(errors); bar.update(len(ok) + len(errors))
+            bar.update(len(ok) + len(errors))
         records = [r for f in saved for r in f.result()]
     summary = dict(method=method, layer=(layer or default_layer(model)) if method in ('gradcam', 'gradcam++') else None,
-                   model=type(model).__name__, n_images=n, n_errors=sum('error' in r for r in records),
+                   model=type(model).__name__, n_images=len(records), n_errors=sum('error' in r for r in records),
                    n_empty=sum(bool(r.get('empty')) for r in records), images=records)
     write_atomic(out / 'summary.json', json.dumps(summary, indent=2))
     return records

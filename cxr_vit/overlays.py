@@ -89,7 +89,7 @@ def overlay(image, token_map: np.ndarray, title: str = '', preprocessing: dict |
 # %% ../nbs/04b_overlays.ipynb #bcf24015
 @functools.cache
 def _palette(cmap: str) -> list[int]:
-    "A matplotlib colormap's 256 colours as a Pillow palette (looked up once: a colormap call rebuilds its table)."
+    "A matplotlib colormap's 256 colours as a Pillow palette: one colormap call for all 256 levels, not one per pixel."
     from matplotlib import colormaps
     return (colormaps[cmap](np.arange(256))[:, :3] * 255).round().astype(np.uint8).ravel().tolist()
 

@@ -106,7 +106,7 @@ def git_info(root: Path | None = None) -> dict | None:
 # %% ../nbs/06_pipeline.ipynb #31120957
 def write_json_atomic(obj, path: Path | str) -> Path:
     "Write `obj` as JSON to `path` atomically (`cxr_vit.runtime.write_atomic`)."
-    from cxr_vit.runtime import write_atomic  # imported here: `cxr_vit --help` stays free of pandas
+    from cxr_vit.runtime import write_atomic  # imported on use: `cxr_vit --help` does not load it
     return write_atomic(path, json.dumps(obj, indent=2, default=str) + '\n')
 
 # %% ../nbs/06_pipeline.ipynb #3cc7d21c
